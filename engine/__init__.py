@@ -1,0 +1,1 @@
+"""The engine: pure numpy (and networkx for graphs). Never imports Qt."""
