@@ -1,0 +1,78 @@
+"""How long the datasets take to load, each beside a comparison partner measured in the same run.
+
+    python bench/bench_datasets.py
+
+  * load_bundled (unzip, split, scale to float32, one-hot) vs. a bare np.load of the same arrays;
+  * read_idx of a gzipped 9,000-image IDX file vs. gzip.decompress + np.frombuffer alone;
+  * load_csv of a 10,000-row, 5-column file vs. np.loadtxt of the same file;
+  * each 2-D set at 400 and 10,000 points.
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engine.datasets import load, mnist, toy  # noqa: E402
+from engine.datasets.csv import load_csv  # noqa: E402
+
+
+def best(fn, repeat: int = 5) -> float:
+    """Best of a few runs, in milliseconds (the least disturbed by other processes)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times) * 1000
+
+
+def row(what: str, ms: float, partner: str, partner_ms: float) -> None:
+    print(f"  {what:<38} {ms:8.1f} ms    {partner:<34} {partner_ms:8.1f} ms   x{ms / partner_ms:.1f}")
+
+
+def main() -> None:
+    print(f"bundled file: {mnist.BUNDLED_PATH.stat().st_size:,} bytes")
+
+    def bare_npz():
+        with np.load(mnist.BUNDLED_PATH) as f:
+            return f["images"], f["labels"], f["order"]
+
+    row("load_bundled()", best(mnist.load_bundled), "np.load of the three arrays", best(bare_npz))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        images = mnist.load_bundled().X_train[:10000]
+        array = (images.reshape(-1, 28, 28) * 255).astype(np.uint8)
+        raw = struct.pack(">BBBB", 0, 0, 8, 3) + struct.pack(">3I", *array.shape) + array.tobytes()
+        path = Path(tmp) / "images-idx3-ubyte.gz"
+        path.write_bytes(gzip.compress(raw))
+        row(f"read_idx ({len(array):,} images, gz)", best(lambda: mnist.read_idx(path)),
+            "gzip.decompress + frombuffer",
+            best(lambda: np.frombuffer(gzip.decompress(path.read_bytes()), np.uint8, offset=16)))
+
+        rng = np.random.default_rng(0)
+        table = rng.normal(size=(10000, 4)).round(4)
+        labels = rng.integers(0, 3, 10000)
+        csv_path = Path(tmp) / "table.csv"
+        csv_path.write_text("a,b,c,d,label\n" + "".join(
+            f"{r[0]},{r[1]},{r[2]},{r[3]},{k}\n" for r, k in zip(table, labels, strict=True)))
+        row("load_csv (10,000 rows x 5)", best(lambda: load_csv(csv_path)),
+            "np.loadtxt of the same file",
+            best(lambda: np.loadtxt(csv_path, delimiter=",", skiprows=1)))
+
+    for name in toy.GENERATORS:
+        small = best(lambda name=name: load(name, n=400))
+        big = best(lambda name=name: load(name, n=10000))
+        print(f"  {name:<8} 400 points {small:6.2f} ms    10,000 points {big:6.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Training on the worker thread: throughput, snapshot rate and the GUI's longest stall.
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_worker.py [--seconds 3]
+
+For each preset it measures, in the same run:
+  * steps/s of a plain loop calling Trainer.train_step (the comparison partner: no GUI, no thread),
+  * steps/s of Run in the real main window (worker thread, snapshots, views redrawing),
+  * snapshots per second the GUI received (the design caps it near 30),
+  * the longest gap between ticks of a 10 ms QTimer during Run (an event-loop stall).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+
+
+def wait(seconds: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def plain_steps_per_second(session, seconds: float) -> float:
+    trainer = session.trainer
+    saved = session.to_state()
+    start = time.perf_counter()
+    n = 0
+    while time.perf_counter() - start < seconds:
+        trainer.train_step()
+        n += 1
+    rate = n / (time.perf_counter() - start)
+    session.from_state(saved)  # put the network back as it was
+    return rate
+
+
+def bench(preset: str, seconds: float) -> dict:
+    from playground.main_window import MainWindow
+    from playground.session import Session
+
+    window = MainWindow(session=Session(preset=preset), remember=False)
+    window.show()
+    wait(0.3)
+    session = window.session
+    session.set_epochs(0)
+    plain = plain_steps_per_second(session, min(seconds, 2.0))
+
+    gaps = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    steps0 = session.steps
+    session.run()
+    last[0] = time.perf_counter()
+    timer.start()
+    started = time.perf_counter()
+    wait(seconds)
+    timer.stop()
+    session.pause()
+    elapsed = time.perf_counter() - started
+    result = {
+        "preset": preset,
+        "sizes": "-".join(map(str, session.network.sizes)),
+        "plain_steps_s": plain,
+        "run_steps_s": (session.steps - steps0) / elapsed,
+        "snapshots_s": session.last_snapshot_rate,
+        "max_stall_ms": 1000 * max(gaps),
+        "mean_tick_ms": 1000 * sum(gaps) / len(gaps),
+    }
+    window.close()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--presets", nargs="*", default=["Accurate digits", "3Blue1Brown digits", "XOR",
+                                                         "Spiral"])
+    args = parser.parse_args()
+    import tempfile
+
+    from playground.app import make_application
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    make_application()
+    from playground.worker import blas_threads
+
+    print(f"cores: {os.cpu_count()}; OpenBLAS threads outside Run: {blas_threads(None)} "
+          "(Run uses one; set KEEP_BLAS_THREADS=1 to keep them all, for comparison)")
+    if os.environ.get("KEEP_BLAS_THREADS"):
+        import playground.session
+
+        playground.session.blas_threads = lambda n: None  # the comparison: Run with every BLAS thread
+    print(f"{'preset':20s} {'network':>14s} {'plain steps/s':>14s} {'Run steps/s':>12s} "
+          f"{'snapshots/s':>12s} {'max stall ms':>13s} {'mean tick ms':>13s}")
+    for preset in args.presets:
+        r = bench(preset, args.seconds)
+        print(f"{r['preset']:20s} {r['sizes']:>14s} {r['plain_steps_s']:14.0f} {r['run_steps_s']:12.0f} "
+              f"{r['snapshots_s']:12.1f} {r['max_stall_ms']:13.1f} {r['mean_tick_ms']:13.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,422 @@
+"""The headless command line: `python main.py train ...` and `python main.py download-mnist`.
+
+`train --dataset digits` with no other options is exactly the recipe that made the shipped default
+model (resources/models/digits.npz): DIGITS_RECIPE below. Other datasets get TOY_RECIPE. Any option
+given on the command line overrides the recipe.
+
+Progress goes to stderr (a live bar on a terminal, one line per epoch otherwise); the final line gives
+the test cost and accuracy; `--json` prints the metrics as one JSON object on stdout. Bad input (an
+unknown dataset, an unreadable CSV, a cost that does not fit the output) is one clear line and exit
+code 2; a run whose cost explodes, or a download that fails, exits with 1; Ctrl-C exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import signal
+import sys
+import time
+from pathlib import Path
+
+from engine import functions as F
+from engine.optim import OPTIMIZERS
+
+# The recipe of resources/models/digits.npz (README there: the command, its accuracy, its time).
+DIGITS_RECIPE = {
+    "hidden": [256, 128],
+    "activation": "relu",
+    "output": "softmax",
+    "cost": "cross_entropy",
+    "optimizer": "adam",
+    "lr": 0.002,
+    "lr_decay": 0.95,
+    "batch": 64,
+    "epochs": 60,
+    "l2": 0.0,
+    "augment": True,
+    "source": "bundled",
+}
+# 2-D toy sets and CSV files: small, quick, and good at curved boundaries.
+TOY_RECIPE = {
+    "hidden": [8, 8],
+    "activation": "tanh",
+    "output": None,  # sigmoid for one output (two classes), softmax for more
+    "cost": None,  # cross-entropy for sigmoid/softmax outputs, else mse
+    "optimizer": "adam",
+    "lr": 0.03,
+    "lr_decay": 1.0,
+    "batch": 32,
+    "epochs": 300,
+    "l2": 0.0,
+    "augment": False,
+    "source": "auto",
+}
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """Bad input from the user: one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py", description="Neural Network Playground, headless."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,download-mnist}")
+
+    d = DIGITS_RECIPE
+    train = sub.add_parser(
+        "train",
+        help="train a network and save it",
+        description="Train a network headless. With --dataset digits and no other options this is the "
+        "recipe of the shipped default digits model. Unset options come from the dataset's recipe "
+        f"(digits: {_recipe_text(DIGITS_RECIPE)}; others: {_recipe_text(TOY_RECIPE)}).",
+    )
+    train.add_argument(
+        "--dataset", default="digits", help="digits, xor, circle, spiral, moons, gauss, or a CSV path"
+    )
+    train.add_argument(
+        "--source",
+        choices=("auto", "bundled", "full"),
+        help=f"digits only: bundled subset, full MNIST (downloaded), or auto (default: {d['source']})",
+    )
+    train.add_argument("--n", type=int, help="2-D sets: number of points")
+    train.add_argument("--noise", type=float, help="2-D sets: noise level")
+    train.add_argument(
+        "--hidden", type=int, nargs="*", metavar="N", help="hidden layer sizes, e.g. --hidden 128 64"
+    )
+    train.add_argument("--activation", choices=F.HIDDEN_ACTIVATIONS, help="hidden layers' activation")
+    train.add_argument("--output", choices=F.OUTPUT_ACTIVATIONS, help="output layer's activation")
+    train.add_argument("--cost", choices=F.COSTS, help="mse or cross_entropy")
+    train.add_argument("--optimizer", choices=tuple(OPTIMIZERS), help="sgd, momentum or adam")
+    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--lr-decay", type=float, help="multiply the learning rate by this after every epoch")
+    train.add_argument("--l2", type=float, help="L2 weight decay strength")
+    train.add_argument("--batch", type=int, help="mini-batch size")
+    train.add_argument("--epochs", type=int, help="passes over the training split")
+    train.add_argument(
+        "--seed", type=int, default=0, help="seed for the weights and the shuffling (default: 0)"
+    )
+    train.add_argument(
+        "--augment",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="digits: randomly shift, turn, scale and thicken the training digits",
+    )
+    train.add_argument("--out", type=Path, help="save the trained model here (.npz)")
+    train.add_argument("--json", action="store_true", help="print the metrics as JSON on stdout")
+
+    dl = sub.add_parser("download-mnist", help="download the full MNIST set (60,000 + 10,000 digits)")
+    dl.add_argument("--cache-dir", type=Path, help="where to keep it (default: the user's data folder)")
+    return parser
+
+
+def _recipe_text(recipe: dict) -> str:
+    hidden = " ".join(str(h) for h in recipe["hidden"])
+    text = (
+        f"--hidden {hidden} --activation {recipe['activation']} --optimizer {recipe['optimizer']} "
+        f"--lr {recipe['lr']} --batch {recipe['batch']} --epochs {recipe['epochs']}"
+    )
+    if recipe["lr_decay"] != 1.0:
+        text += f" --lr-decay {recipe['lr_decay']}"
+    return text + (" --augment" if recipe["augment"] else "")
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds:.2f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse has printed its message (or --help)
+        return int(e.code or 0)
+    try:
+        if args.command == "train":
+            return train(args)
+        return download_mnist(args)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+# --- train ---------------------------------------------------------------------------------------------
+
+
+def resolve_settings(args: argparse.Namespace, n_outputs: int | None = None) -> dict:
+    """The full recipe: the dataset's defaults, overridden by whatever was given on the command line."""
+    recipe = dict(DIGITS_RECIPE if args.dataset == "digits" else TOY_RECIPE)
+    for key in (
+        "hidden",
+        "activation",
+        "output",
+        "cost",
+        "optimizer",
+        "lr",
+        "lr_decay",
+        "l2",
+        "batch",
+        "epochs",
+    ):
+        value = getattr(args, key)
+        if value is not None:
+            recipe[key] = value
+    if args.augment is not None:
+        recipe["augment"] = args.augment
+    if args.source is not None:
+        recipe["source"] = args.source
+    if recipe["output"] is None:
+        recipe["output"] = "sigmoid" if (n_outputs or 1) == 1 else "softmax"
+    if recipe["cost"] is None:
+        recipe["cost"] = "cross_entropy" if recipe["output"] in ("sigmoid", "softmax") else "mse"
+    recipe["seed"] = args.seed
+    if any(h < 1 for h in recipe["hidden"]):
+        raise UsageError(f"hidden layer sizes must be >= 1, not {recipe['hidden']}")
+    if not (recipe["lr"] > 0 and math.isfinite(recipe["lr"])):
+        raise UsageError(f"the learning rate must be a positive number, not {recipe['lr']}")
+    if recipe["batch"] < 1 or recipe["epochs"] < 0:
+        raise UsageError("--batch must be >= 1 and --epochs >= 0")
+    if not 0 < recipe["lr_decay"] <= 1:
+        raise UsageError(f"--lr-decay must be in (0, 1], not {recipe['lr_decay']}")
+    if recipe["l2"] < 0:
+        raise UsageError(f"--l2 must be 0 or positive, not {recipe['l2']}")
+    try:
+        F.check_pairing(recipe["cost"], recipe["output"])
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return recipe
+
+
+def _load_dataset(args: argparse.Namespace, source: str):
+    from engine import datasets
+
+    name = args.dataset
+    if name not in datasets.NAMES and not Path(name).is_file():
+        if name.lower().endswith(".csv"):
+            raise UsageError(f"cannot read {name}: no such file")
+        raise UsageError(
+            f"unknown dataset {name!r}: use one of {', '.join(datasets.NAMES)} or the path of a CSV file"
+        )
+    try:
+        return datasets.load(name, seed=args.seed, n=args.n, noise=args.noise, source=source)
+    except (ValueError, OSError) as e:
+        raise UsageError(str(e).rstrip(".")) from None
+
+
+def train(args: argparse.Namespace) -> int:
+    from engine.augment import augment_digits
+    from engine.io import save
+    from engine.network import Network
+    from engine.training import Trainer, TrainingDiverged, blas_threads
+
+    source = args.source or (DIGITS_RECIPE["source"] if args.dataset == "digits" else "auto")
+    data = _load_dataset(args, source)
+    recipe = resolve_settings(args, data.n_outputs)
+    if recipe["augment"] and not data.is_image:
+        recipe["augment"] = False  # shifting and turning only makes sense for pictures
+    sizes = [data.n_features, *recipe["hidden"], data.n_outputs]
+    net = Network(sizes, activation=recipe["activation"], output=recipe["output"], seed=recipe["seed"])
+    trainer = Trainer(
+        net,
+        data,
+        cost=recipe["cost"],
+        optimizer=recipe["optimizer"],
+        lr=recipe["lr"],
+        batch_size=recipe["batch"],
+        seed=recipe["seed"],
+        l2=recipe["l2"],
+        augment=augment_digits if recipe["augment"] else None,
+        lr_decay=recipe["lr_decay"],
+    )
+    bar = ProgressBar(sys.stderr)
+    print(
+        f"training a {'-'.join(map(str, sizes))} network ({recipe['activation']} / {recipe['output']}, "
+        f"{recipe['cost']}, {recipe['optimizer']} lr {recipe['lr']:g}) on {data.source}",
+        file=sys.stderr,
+    )
+    try:
+        with blas_threads(1):  # reproducible on any number of cores, and fast on a busy machine
+            result = trainer.fit(recipe["epochs"], progress=bar.update)
+    except TrainingDiverged as e:
+        bar.close()
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"interrupted after {trainer.epoch} epoch(s); nothing was saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    bar.close()
+    test_cost, test_accuracy = trainer.evaluate(data.X_test, data.Y_test)
+    metrics = {
+        "dataset": args.dataset,
+        "data_source": data.source,
+        "n_train": len(data.X_train),
+        "n_test": len(data.X_test),
+        "sizes": sizes,
+        **{
+            k: recipe[k]
+            for k in ("activation", "output", "cost", "optimizer", "lr", "lr_decay", "l2", "batch")
+        },
+        "epochs": recipe["epochs"],
+        "seed": recipe["seed"],
+        "augment": recipe["augment"],
+        "steps": trainer.steps,
+        "train_cost": result.get("train_cost"),
+        "test_cost": test_cost,
+        "test_accuracy": test_accuracy,
+        "seconds": round(result["seconds"], 2),
+        "out": str(args.out) if args.out else None,
+    }
+    if args.out:
+        try:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            # no timing and no path in the file: the same recipe gives the same bytes
+            save(net, args.out, meta={k: v for k, v in metrics.items() if k not in ("out", "seconds")})
+        except OSError as e:
+            print(f"error: cannot save the model to {args.out} ({e.strerror or e})", file=sys.stderr)
+            return EXIT_FAILED
+    saved = f"; saved to {args.out}" if args.out else " (not saved: give --out PATH)"
+    final = (
+        f"test cost {test_cost:.4f}, test accuracy {test_accuracy:.2%} on {len(data.X_test)} samples — "
+        f"{recipe['epochs']} epochs in {_duration(result['seconds'])}{saved}"
+    )
+    if args.json:
+        print(final, file=sys.stderr)
+        print(json.dumps(metrics))
+    else:
+        print(final)
+    return EXIT_OK
+
+
+class ProgressBar:
+    """A one-line bar (epoch, cost, ETA) redrawn in place on a terminal; one line per epoch otherwise."""
+
+    WIDTH = 24
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.live = hasattr(stream, "isatty") and stream.isatty()
+        self._last = 0.0
+        self._drawn = False
+
+    def update(self, info: dict) -> None:
+        first = info.get("first_epoch", 0)
+        done = min(1.0, max(0.0, (info["epoch_progress"] - first) / max(1, info["epochs"] - first)))
+        filled = int(done * self.WIDTH)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        eta = _clock(info["eta"])
+        epoch = min(info["epoch"] + 1, info["epochs"])
+        line = f"epoch {epoch}/{info['epochs']} [{bar}] cost {info['cost']:.4f} ETA {eta}"
+        if info["event"] == "epoch":
+            test = ""
+            if "test_accuracy" in info:
+                test = f", test cost {info['test_cost']:.4f}, test accuracy {info['test_accuracy']:.1%}"
+            summary = (
+                f"epoch {info['epoch']}/{info['epochs']}: train cost {info['cost']:.4f}{test}, ETA {eta}"
+            )
+            if self._worth_a_line(info):
+                self.stream.write(("\r\x1b[2K" if self.live else "") + summary + "\n")
+                self.stream.flush()
+                self._drawn = False
+        elif self.live and time.monotonic() - self._last > 0.1:
+            self._last = time.monotonic()
+            self.stream.write("\r\x1b[2K" + line)
+            self.stream.flush()
+            self._drawn = True
+
+    @staticmethod
+    def _worth_a_line(info: dict) -> bool:
+        """In a log (not a terminal): about ten lines per run — the first epoch, every tenth, the last."""
+        first = info.get("first_epoch", 0)
+        done, total = info["epoch"] - first, info["epochs"] - first
+        return done == 1 or done == total or done % max(1, total // 10) == 0
+
+    def close(self) -> None:
+        if self.live and self._drawn:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self._drawn = False
+
+
+def _clock(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "--:--"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+# --- download-mnist --------------------------------------------------------------------------------------
+
+
+def download_mnist(args: argparse.Namespace) -> int:
+    from engine.datasets import mnist
+
+    cancelled = False
+
+    def on_interrupt(signum, frame):
+        nonlocal cancelled
+        if cancelled:  # pressed again while a slow server keeps us waiting: stop right now
+            raise KeyboardInterrupt
+        cancelled = True  # download_full polls cancel() between chunks and cleans up after itself
+        sys.stderr.write("\ncancelling… (Ctrl-C again to stop at once)\n")
+
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:  # not the main thread: Ctrl-C then arrives as KeyboardInterrupt instead
+        previous = None
+    stream = sys.stderr
+    live = stream.isatty()
+    state = {"last": 0.0, "file": None}
+
+    def progress(done: int, total: int | None, file_name: str) -> None:
+        now = time.monotonic()
+        finished = total is not None and done >= total
+        if file_name != state["file"]:
+            if state["file"] is not None and live:
+                stream.write("\n")
+            state["file"] = file_name
+            if not live:
+                stream.write(f"downloading {file_name}\n")
+        if not live or (now - state["last"] < 0.1 and not finished):
+            return
+        state["last"] = now
+        if total:
+            filled = int(done / total * ProgressBar.WIDTH)
+            bar = "#" * filled + "." * (ProgressBar.WIDTH - filled)
+            stream.write(f"\r\x1b[2K{file_name} [{bar}] {done / 1e6:.1f}/{total / 1e6:.1f} MB")
+        else:
+            stream.write(f"\r\x1b[2K{file_name} {done / 1e6:.1f} MB")
+        stream.flush()
+
+    try:
+        folder = mnist.download_full(cache_dir=args.cache_dir, progress=progress, cancel=lambda: cancelled)
+    except mnist.DownloadCancelled as e:
+        _end_line(stream, live, state)
+        print(str(e), file=stream)
+        return EXIT_INTERRUPTED
+    except mnist.DownloadError as e:
+        _end_line(stream, live, state)
+        print(f"error: {e}", file=stream)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _end_line(stream, live, state)
+        print("Download cancelled.", file=stream)
+        return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    _end_line(stream, live, state)
+    print(f"The full MNIST set is ready in {folder}")
+    return EXIT_OK
+
+
+def _end_line(stream, live: bool, state: dict) -> None:
+    if live and state["file"] is not None:
+        stream.write("\n")
+        stream.flush()

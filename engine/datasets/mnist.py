@@ -1,0 +1,353 @@
+"""MNIST digits: the bundled 10,000, the IDX file format, and the optional download of all 70,000.
+
+The bundled subset (resources/digits/mnist-10k.npz, built by tools/build_bundled_digits.py) makes the
+app work offline from the first launch. The full set is four gzipped IDX files that download_full
+fetches once into the user's data folder, verified by checksum; load_full reads them from there.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.client
+import os
+import socket
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from engine.datasets.dataset import Dataset, targets
+
+SIDE = 28
+CLASSES = [str(d) for d in range(10)]
+BUNDLED_PATH = Path(__file__).resolve().parents[2] / "resources" / "digits" / "mnist-10k.npz"
+BUNDLED_TEST = 1000  # the last 1,000 entries of the stored permutation: 100 of each digit
+
+# The four files of the full set, with the md5 sums torchvision publishes for them
+# (torchvision/datasets/mnist.py, MNIST.resources).
+FILES: dict[str, str] = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+# Tried in this order; a file that fails on one mirror is fetched from the next.
+MIRRORS: list[str] = [
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",  # PyTorch's mirror (torchvision)
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",  # Google CVDF mirror (TensorFlow)
+    "http://yann.lecun.com/exdb/mnist/",  # the original home, often unavailable nowadays
+]
+CHUNK = 64 * 1024
+TIMEOUT = 30.0  # seconds without a byte before a mirror counts as unreachable
+
+
+class DownloadError(Exception):
+    """The download failed; the message is one sentence a user can act on."""
+
+
+class DownloadCancelled(DownloadError):
+    """The user cancelled; nothing partial was kept."""
+
+
+# --------------------------------------------------------------------------- bundled subset
+
+
+def load_bundled(path: str | os.PathLike | None = None) -> Dataset:
+    """The 10,000 bundled MNIST digits, split 9,000 train / 1,000 test (100 of each digit).
+
+    The split is the permutation stored in the file, so it is the same on every machine and every
+    numpy version; the default model's accuracy is measured on this test split.
+    """
+    path = Path(path) if path is not None else BUNDLED_PATH
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            images, labels, order = data["images"], data["labels"], data["order"]
+    except (OSError, KeyError, ValueError) as exc:
+        raise ValueError(f"The bundled digits file {path} cannot be read ({exc}); reinstall the app "
+                         "or rebuild it with tools/build_bundled_digits.py.") from exc
+    n = len(images)
+    if (images.shape[1:] != (SIDE, SIDE) or labels.shape != (n,) or order.shape != (n,)
+            or not np.array_equal(np.sort(order), np.arange(n))):
+        raise ValueError(f"The bundled digits file {path} is not laid out as expected "
+                         "(images (n, 28, 28), labels (n,), order a permutation of n).")
+    order = order.astype(np.int64)
+    train, test = order[:-BUNDLED_TEST], order[-BUNDLED_TEST:]
+    return _digits_dataset(
+        images[train], labels[train], images[test], labels[test],
+        source=f"MNIST, bundled subset: {len(train):,} train / {len(test):,} test",
+    )
+
+
+def _digits_dataset(train_images: np.ndarray, train_labels: np.ndarray, test_images: np.ndarray,
+                    test_labels: np.ndarray, source: str) -> Dataset:
+    """uint8 images (ink 255 on 0, as MNIST stores them) -> float32 rows in [0, 1] and one-hot targets."""
+
+    def rows(images: np.ndarray) -> np.ndarray:
+        X = images.reshape(len(images), -1).astype(np.float32)
+        X /= 255.0
+        return X
+
+    labels_train = train_labels.astype(np.int64)
+    labels_test = test_labels.astype(np.int64)
+    return Dataset(
+        name="digits",
+        X_train=rows(train_images), Y_train=targets(labels_train, 10),
+        X_test=rows(test_images), Y_test=targets(labels_test, 10),
+        labels_train=labels_train, labels_test=labels_test,
+        classes=list(CLASSES), source=source,
+    )
+
+
+# --------------------------------------------------------------------------- IDX files
+
+# The third byte of an IDX file's magic number names the element type.
+IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path: str | os.PathLike) -> np.ndarray:
+    """Read an IDX file (MNIST's format), gzipped or not, into a numpy array of its shape.
+
+    The format: two zero bytes, a type byte, the number of dimensions, each size as a big-endian
+    uint32, then the elements. Any mismatch raises ValueError naming the file and the problem.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":  # the gzip magic number
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"{path.name}: cannot read the file ({exc}).") from exc
+    if len(raw) < 4:
+        raise ValueError(f"{path.name}: too short to be an IDX file ({len(raw)} bytes).")
+    if raw[0] != 0 or raw[1] != 0:
+        raise ValueError(f"{path.name}: not an IDX file (the magic number must start with two zero bytes).")
+    type_code, ndim = raw[2], raw[3]
+    if type_code not in IDX_TYPES:
+        raise ValueError(f"{path.name}: unknown IDX element type 0x{type_code:02x}.")
+    if ndim == 0:
+        raise ValueError(f"{path.name}: an IDX file needs at least one dimension.")
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"{path.name}: the header is cut short ({ndim} dimensions announced).")
+    shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+    dtype = np.dtype(IDX_TYPES[type_code])
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if len(raw) - header != expected:
+        raise ValueError(f"{path.name}: shape {shape} needs {expected:,} bytes of data, "
+                         f"the file has {len(raw) - header:,}.")
+    data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
+    return data.astype(dtype.newbyteorder("="))  # native byte order, and a writable copy
+
+
+# --------------------------------------------------------------------------- the full set
+
+
+def user_data_dir() -> Path:
+    """Where the app keeps downloaded data: $NN_PLAYGROUND_DATA if set, else the platform's place.
+
+    Linux and other Unix: $XDG_DATA_HOME/nn-playground (default ~/.local/share/nn-playground);
+    macOS: ~/Library/Application Support/nn-playground; Windows: %LOCALAPPDATA%\\nn-playground.
+    """
+    override = os.environ.get("NN_PLAYGROUND_DATA")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Application Support")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "nn-playground"
+
+
+def full_dir() -> Path:
+    """The folder the full MNIST files are cached in by default."""
+    return user_data_dir() / "mnist"
+
+
+def full_available(cache_dir: str | os.PathLike | None = None) -> bool:
+    """True if all four files of the full set are in the cache (download_full verified them)."""
+    folder = Path(cache_dir) if cache_dir is not None else full_dir()
+    return all((folder / name).is_file() for name in FILES)
+
+
+def load_full(cache_dir: str | os.PathLike | None = None) -> Dataset:
+    """The full MNIST set from the cache: 60,000 train / 10,000 test (MNIST's own split)."""
+    folder = Path(cache_dir) if cache_dir is not None else full_dir()
+    missing = [name for name in FILES if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"The full MNIST set is not downloaded (missing {', '.join(missing)} "
+                                f"in {folder}).")
+    train_images = read_idx(folder / "train-images-idx3-ubyte.gz")
+    train_labels = read_idx(folder / "train-labels-idx1-ubyte.gz")
+    test_images = read_idx(folder / "t10k-images-idx3-ubyte.gz")
+    test_labels = read_idx(folder / "t10k-labels-idx1-ubyte.gz")
+    for images, labels, split in ((train_images, train_labels, "train"), (test_images, test_labels, "test")):
+        if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or images.dtype != np.uint8:
+            raise ValueError(f"The {split} images are not 28x28 bytes (shape {images.shape}).")
+        if labels.shape != (len(images),) or labels.size and labels.max() > 9:
+            raise ValueError(f"The {split} labels do not match the images ({labels.shape} for "
+                             f"{len(images)} images, or a label above 9).")
+    return _digits_dataset(
+        train_images, train_labels, test_images, test_labels,
+        source=f"MNIST, full set: {len(train_images):,} train / {len(test_images):,} test",
+    )
+
+
+ProgressFn = Callable[[int, "int | None", str], None]
+
+
+def download_full(cache_dir: str | os.PathLike | None = None, mirrors: Sequence[str] | None = None,
+                  progress: ProgressFn | None = None, cancel: Callable[[], bool] | None = None, *,
+                  checksums: dict[str, str] | None = None, timeout: float = TIMEOUT) -> Path:
+    """Fetch the four MNIST files into cache_dir (default: user_data_dir()/mnist) and return that folder.
+
+    Each file is streamed into a temporary file beside its final place, its checksum checked (md5 or
+    sha256, told apart by length), and only then renamed into place, so the cache never holds a
+    partial or corrupt file. A file already cached with the right checksum is not fetched again. A
+    mirror that fails (unreachable, HTTP error, wrong checksum) hands over to the next one.
+
+    progress(done_bytes, total_bytes or None, file_name) is called as bytes arrive; cancel() is
+    polled between chunks and True stops the download with DownloadCancelled. Every failure raises
+    DownloadError with one sentence saying what went wrong.
+    """
+    folder = Path(cache_dir) if cache_dir is not None else full_dir()
+    mirrors = list(MIRRORS if mirrors is None else mirrors)
+    checksums = dict(FILES if checksums is None else checksums)
+    if not mirrors:
+        raise DownloadError("No download mirrors were given.")
+    for name, value in checksums.items():
+        if len(value) not in (32, 64):  # a programming error, not a download problem
+            raise ValueError(f"The checksum for {name} must be an md5 (32 hex digits) or sha256 (64).")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"Cannot create the folder {folder} ({exc.strerror or exc}).") from exc
+
+    for name, expected in checksums.items():
+        target = folder / name
+        if target.is_file() and _digest_file(target, expected) == expected.lower():
+            if progress is not None:
+                size = target.stat().st_size
+                progress(size, size, name)
+            continue
+        _fetch_one(name, expected.lower(), target, mirrors, progress, cancel, timeout)
+    return folder
+
+
+def _fetch_one(name: str, expected: str, target: Path, mirrors: list[str], progress: ProgressFn | None,
+               cancel: Callable[[], bool] | None, timeout: float) -> None:
+    """Try each mirror in turn until one delivers the file with the right checksum."""
+    problems: list[str] = []
+    bad_checksum = 0
+    for mirror in mirrors:
+        _check_cancel(cancel)
+        url = mirror.rstrip("/") + "/" + name
+        try:
+            digest = _stream(url, name, expected, target, progress, cancel, timeout)
+        except _MirrorFailed as exc:
+            problems.append(str(exc))
+            continue
+        if digest == expected:
+            return
+        bad_checksum += 1
+        problems.append(f"{urlsplit(url).netloc or url}: wrong checksum")
+    if bad_checksum == len(mirrors):
+        raise DownloadError(f"{name} failed its checksum on every mirror ({len(mirrors)} tried); "
+                            "nothing was kept.")
+    raise DownloadError(f"Could not download {name} from any mirror (last problem: {problems[-1]}); "
+                        "check the internet connection and try again.")
+
+
+class _MirrorFailed(Exception):
+    """This mirror did not deliver (network, HTTP); the next one may."""
+
+
+def _stream(url: str, name: str, expected: str, target: Path, progress: ProgressFn | None,
+            cancel: Callable[[], bool] | None, timeout: float) -> str:
+    """Download url into a temporary file; rename it to target if its digest matches. Returns the digest."""
+    hasher = hashlib.md5() if len(expected) == 32 else hashlib.sha256()
+    host = urlsplit(url).netloc or url  # messages name the mirror, not the whole address
+    try:
+        request = urllib.request.Request(url, headers={"User-Agent": "nn-playground"})
+        response = urllib.request.urlopen(request, timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        raise _MirrorFailed(f"{host}: HTTP {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise _MirrorFailed(f"{host}: {_reason(exc.reason)}") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise _MirrorFailed(f"{host}: {_reason(exc)}") from exc
+    except ValueError as exc:  # not an http(s) address at all
+        raise _MirrorFailed(f"{url!r} is not a valid download address") from exc
+
+    with response:
+        length = response.headers.get("Content-Length")
+        total = int(length) if length and length.isdigit() else None
+        try:
+            handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{name}.", suffix=".part",
+                                                 delete=False)
+        except OSError as exc:
+            raise DownloadError(f"Cannot write into {target.parent} ({exc.strerror or exc}).") from exc
+        temp = Path(handle.name)
+        try:
+            with handle:
+                done = 0
+                if progress is not None:
+                    progress(0, total, name)
+                while True:
+                    _check_cancel(cancel)
+                    try:
+                        chunk = response.read(CHUNK)
+                    except (OSError, http.client.HTTPException) as exc:
+                        raise _MirrorFailed(f"{host}: the connection broke ({_reason(exc)})") from exc
+                    if not chunk:
+                        break
+                    try:
+                        handle.write(chunk)
+                    except OSError as exc:  # disk full, quota, ...: no other mirror will help
+                        raise DownloadError(f"Cannot write {name} into {target.parent} "
+                                            f"({exc.strerror or exc}).") from exc
+                    hasher.update(chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, total, name)
+            if total is not None and done != total:
+                raise _MirrorFailed(f"{host}: the transfer stopped after {done:,} of {total:,} bytes")
+            digest = hasher.hexdigest()
+            if digest == expected:
+                try:
+                    os.replace(temp, target)  # atomic: the file appears complete or not at all
+                except OSError as exc:
+                    raise DownloadError(f"Cannot save {name} into {target.parent} "
+                                        f"({exc.strerror or exc}).") from exc
+            return digest
+        finally:
+            temp.unlink(missing_ok=True)
+
+
+def _check_cancel(cancel: Callable[[], bool] | None) -> None:
+    if cancel is not None and cancel():
+        raise DownloadCancelled("Download cancelled; nothing half-downloaded was kept.")
+
+
+def _digest_file(path: Path, expected: str) -> str:
+    hasher = hashlib.md5() if len(expected) == 32 else hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def _reason(reason: object) -> str:
+    """A short human reason for a network error (socket errors carry a strerror)."""
+    if isinstance(reason, socket.timeout | TimeoutError):
+        return "timed out"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    return str(reason) or type(reason).__name__

@@ -1,0 +1,209 @@
+"""Activations and costs, each derivative right beside its function.
+
+An activation turns a neuron's weighted sum z into its output a = f(z). Backprop needs da/dz; for the
+elementwise ones it is written with both z and a at hand, because it is cheapest in terms of a
+(sigmoid: a(1 - a), tanh: 1 - a²). Softmax is not elementwise: every output depends on every z of its
+layer, so the network multiplies by its Jacobian instead (`softmax_backward`).
+
+A cost compares the output layer a with the target y over a batch of n samples:
+
+    mse            C = Σ (a − y)² / n        squared errors summed over the outputs, averaged over samples
+    cross_entropy  C = −Σ y·log a / n        with a softmax output (one class per sample)
+                   C = −Σ [y·log a + (1 − y)·log(1 − a)] / n     with sigmoid outputs (one yes/no each)
+
+Numerical care, so nothing here overflows, underflows or warns even for z = ±1e4 or huge logits:
+exponents are clipped to a range where exp stays a normal number of the array's dtype (beyond it the
+result is already 0 or 1 to full precision), softmax subtracts the row's maximum first, and
+cross-entropy is computed from z (log-softmax, softplus) instead of taking log of a saturated a.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+# exp(±limit) is a normal (not denormal, not infinite) number of the dtype; beyond it sigmoid is
+# already exactly 0 or 1, so clipping z there changes nothing visible and avoids every fp warning.
+_EXP_LIMIT = {np.dtype(np.float32): 80.0, np.dtype(np.float64): 700.0}
+
+
+def _limit(x: np.ndarray) -> float:
+    return _EXP_LIMIT.get(x.dtype, 700.0)
+
+
+def _as_float_array(z) -> np.ndarray:
+    z = np.asarray(z)
+    return z if z.dtype in _EXP_LIMIT else z.astype(np.float64)
+
+
+# --- activations ----------------------------------------------------------------------------------
+
+
+def sigmoid(z):
+    z = _as_float_array(z)
+    lim = _limit(z)
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -lim, lim)))
+
+
+def sigmoid_derivative(z, a):
+    return a * (1.0 - a)
+
+
+def relu(z):
+    z = _as_float_array(z)
+    return np.maximum(z, 0.0)
+
+
+def relu_derivative(z, a):
+    # the kink at 0 gets slope 0, as in micrograd's `(out.data > 0) * out.grad`
+    return (np.asarray(z) > 0).astype(np.asarray(a).dtype)
+
+
+def tanh(z):
+    return np.tanh(_as_float_array(z))
+
+
+def tanh_derivative(z, a):
+    return 1.0 - a * a
+
+
+def linear(z):
+    return _as_float_array(z).copy()
+
+
+def linear_derivative(z, a):
+    return np.ones_like(a)
+
+
+def softmax(z):
+    """Row-wise softmax of a (n, k) array (or one (k,) row); rows sum to 1."""
+    z = _as_float_array(z)
+    big = np.finfo(z.dtype).max / 4  # so that z - max(z) cannot overflow, even for ±inf logits
+    z = np.clip(z, -big, big)
+    shifted = np.maximum(z - z.max(axis=-1, keepdims=True), -_limit(z))
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_backward(a, grad_a):
+    """dC/dz from dC/da for a softmax layer: the Jacobian (diag(a) − a aᵀ) times grad_a, row by row."""
+    return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+
+
+def softmax_derivative(z, a):
+    """The diagonal of softmax's Jacobian, a(1 − a): what one output does to itself (for plots)."""
+    return a * (1.0 - a)
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    f: Callable
+    df: Callable  # df(z, a) -> da/dz, elementwise (softmax: the Jacobian's diagonal; see softmax_backward)
+    elementwise: bool = True
+    description: str = ""
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, True, "1 / (1 + e^−z), squashes to (0, 1)"),
+    "relu": Activation("relu", relu, relu_derivative, True, "max(0, z): passes positives, blocks negatives"),
+    "tanh": Activation("tanh", tanh, tanh_derivative, True, "tanh z, squashes to (−1, 1)"),
+    "linear": Activation("linear", linear, linear_derivative, True, "z unchanged"),
+    "softmax": Activation("softmax", softmax, softmax_derivative, False, "e^z / Σ e^z: outputs sum to 1"),
+}
+HIDDEN_ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
+OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "linear", "relu", "tanh")
+
+
+def get_activation(name: str) -> Activation:
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}") from None
+
+
+def activate(name: str, z):
+    """f(z) for one number or an array (softmax: over the last axis). Floats in, floats out."""
+    out = get_activation(name).f(z)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def derivative(name: str, z):
+    """df/dz at z for one number or an array (softmax: the diagonal of its Jacobian)."""
+    act = get_activation(name)
+    a = act.f(z)
+    out = act.df(_as_float_array(z), a)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+# --- costs ----------------------------------------------------------------------------------------
+
+
+def softplus(z):
+    """log(1 + e^z) without overflow: max(z, 0) + log(1 + e^−|z|)."""
+    z = _as_float_array(z)
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.minimum(np.abs(z), _limit(z))))
+
+
+def log_softmax(z):
+    z = _as_float_array(z)
+    big = np.finfo(z.dtype).max / 4
+    z = np.clip(z, -big, big)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(np.maximum(shifted, -_limit(z)))
+    return shifted - np.log(e.sum(axis=-1, keepdims=True))
+
+
+def mse(a, y) -> float:
+    """Σ (a − y)² / n: summed over the outputs, averaged over the n samples (rows)."""
+    n = a.shape[0] if a.ndim > 1 else 1
+    d = (a - y).astype(np.float64)  # the sum in float64: a float32 net's cost does not overflow early
+    return float(np.sum(d * d) / n)
+
+
+def mse_grad(a, y):
+    """dC/da of mse."""
+    n = a.shape[0] if a.ndim > 1 else 1
+    return (2.0 / n) * (a - y)
+
+
+def cross_entropy(z, y, output: str) -> float:
+    """Cross-entropy from the output layer's weighted sums z (exact even when a is saturated)."""
+    check_pairing("cross_entropy", output)
+    n = z.shape[0] if z.ndim > 1 else 1
+    z = z.astype(np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if output == "softmax":
+        return float(-np.sum(y * log_softmax(z)) / n)
+    # −[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z
+    return float(np.sum(softplus(z) - y * z) / n)
+
+
+def cross_entropy_grad_z(a, y):
+    """dC/dz of cross-entropy for softmax and for sigmoid outputs alike: (a − y) / n.
+
+    The output's own derivative cancels against the log's, which is why these pairs are the usual ones.
+    """
+    n = a.shape[0] if a.ndim > 1 else 1
+    return (a - y) * (1.0 / n)
+
+
+COSTS = ("mse", "cross_entropy")
+
+
+def check_cost(name: str) -> str:
+    if name not in COSTS:
+        raise ValueError(f"unknown cost {name!r}; choose one of {', '.join(COSTS)}")
+    return name
+
+
+def check_pairing(cost: str, output: str) -> None:
+    """Cross-entropy needs outputs that are probabilities: softmax (categorical) or sigmoid (binary)."""
+    check_cost(cost)
+    if cost == "cross_entropy" and output not in ("softmax", "sigmoid"):
+        raise ValueError(
+            f"cross-entropy needs a softmax or sigmoid output layer (its outputs are probabilities); "
+            f"this network's output is {output!r} — use mse, or change the output to softmax or sigmoid"
+        )

@@ -1,0 +1,305 @@
+"""A layered network: a list of weight matrices and a list of bias vectors.
+
+Layer 0 is the input. Layer l >= 1 computes, for a whole batch X at once (one sample per row),
+
+    z(l) = a(l−1) · W(l−1)ᵀ + b(l−1)        the weighted sums   (3Blue1Brown's  a(l) = σ(W a(l−1) + b))
+    a(l) = f(z(l))                          the activations
+
+`weights[l-1]` has shape (n_out, n_in): row i holds the incoming weights of neuron i, so a slider for
+"weight j of neuron i in layer l" is simply `net.weights[l-1][i, j]`. The arrays are plain numpy arrays,
+edited in place by sliders and optimisers; nothing here replaces them (so a view holding one stays live).
+
+Backprop walks the same layers backwards with δ(l) = dC/dz(l):
+
+    δ(L)   = dC/da(L) ⊙ f'(z(L))            (softmax: its Jacobian times dC/da; with cross-entropy: a − y)
+    dW(l)  = δ(l)ᵀ · a(l−1)                 db(l) = Σ over the batch of δ(l)
+    δ(l−1) = (δ(l) · W(l)) ⊙ f'(z(l−1))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine import functions as F
+
+DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class Network:
+    """A fully connected feed-forward network (a multi-layer perceptron)."""
+
+    def __init__(
+        self, sizes, activation: str = "sigmoid", output: str | None = None, seed: int = 0, dtype=np.float32
+    ):
+        self.sizes = _check_sizes(sizes)
+        if activation not in F.HIDDEN_ACTIVATIONS:
+            raise ValueError(
+                f"unknown hidden activation {activation!r}; choose one of {', '.join(F.HIDDEN_ACTIVATIONS)}"
+            )
+        output = activation if output is None else output
+        if output not in F.OUTPUT_ACTIVATIONS:
+            raise ValueError(
+                f"unknown output activation {output!r}; choose one of {', '.join(F.OUTPUT_ACTIVATIONS)}"
+            )
+        dtype = np.dtype(dtype)
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be float32 or float64, not {dtype}")
+        self.activation = activation
+        self.output = output
+        self.seed = int(seed)
+        self.dtype = dtype
+        self.weights: list[np.ndarray] = [
+            np.zeros((n_out, n_in), dtype)
+            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
+        ]
+        self.biases: list[np.ndarray] = [np.zeros(n_out, dtype) for n_out in self.sizes[1:]]
+        self.reset()
+
+    # --- structure -----------------------------------------------------------------------------
+
+    @property
+    def n_layers(self) -> int:
+        """Number of layers with weights (the input layer does not count)."""
+        return len(self.sizes) - 1
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(w.size for w in self.weights) + sum(b.size for b in self.biases)
+
+    def layer_activation(self, l: int) -> str:
+        """Name of the activation of layer l (1 .. n_layers); the last layer uses `output`."""
+        if not 1 <= l <= self.n_layers:
+            raise ValueError(f"layer {l} has no activation; layers 1..{self.n_layers} do (0 is the input)")
+        return self.output if l == self.n_layers else self.activation
+
+    def reset(self, seed: int | None = None) -> None:
+        """Re-initialise the weights in place: the same seed always gives the same weights.
+
+        Xavier/Glorot (std √(2 / (n_in + n_out))) for sigmoid, tanh and linear layers keeps the variance
+        of the signal roughly constant through the layers; He (std √(2 / n_in)) does the same for ReLU,
+        which zeroes half its inputs. Biases start at 0. Drawn in float64, then rounded to the dtype, so a
+        float32 and a float64 network with the same seed start from the same numbers.
+        """
+        if seed is not None:
+            self.seed = int(seed)
+        rng = np.random.default_rng(self.seed)
+        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
+            n_out, n_in = w.shape
+            if self.layer_activation(l) == "relu":
+                std = np.sqrt(2.0 / n_in)
+            else:
+                std = np.sqrt(2.0 / (n_in + n_out))
+            w[...] = rng.normal(0.0, std, size=w.shape)
+            b[...] = 0.0
+
+    def copy(self) -> Network:
+        twin = Network.__new__(Network)
+        twin.sizes = list(self.sizes)
+        twin.activation, twin.output, twin.seed, twin.dtype = (
+            self.activation,
+            self.output,
+            self.seed,
+            self.dtype,
+        )
+        twin.weights = [w.copy() for w in self.weights]
+        twin.biases = [b.copy() for b in self.biases]
+        return twin
+
+    def __repr__(self) -> str:
+        return (
+            f"Network({self.sizes}, activation={self.activation!r}, output={self.output!r}, "
+            f"seed={self.seed}, dtype={self.dtype.name})"
+        )
+
+    # --- forward -------------------------------------------------------------------------------
+
+    def _inputs(self, X) -> tuple[np.ndarray, bool]:
+        X = np.asarray(X)
+        single = X.ndim == 1
+        if single:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(
+                f"the network takes {self.sizes[0]} inputs per sample; got an array of shape "
+                f"{np.shape(X) if not single else X.shape[1:]}"
+            )
+        return X.astype(self.dtype, copy=False), single
+
+    def _targets(self, Y, n: int) -> np.ndarray:
+        Y = np.asarray(Y)
+        if Y.ndim == 1 and n == 1 and Y.shape[0] == self.sizes[-1]:
+            Y = Y[None, :]
+        elif Y.ndim == 1 and self.sizes[-1] == 1 and Y.shape[0] == n:
+            Y = Y[:, None]  # one target per sample for a one-output network
+        if Y.shape != (n, self.sizes[-1]):
+            raise ValueError(
+                f"targets must have shape ({n}, {self.sizes[-1]}) for {n} samples and "
+                f"{self.sizes[-1]} outputs; got {Y.shape}"
+            )
+        return Y.astype(self.dtype, copy=False)
+
+    def trace(self, X) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(zs, activations): zs[l-1] are layer l's weighted sums; activations start with the input.
+
+        A single sample (n_in,) gives 1-D arrays; a batch (n, n_in) gives (n, size) arrays.
+        """
+        X, single = self._inputs(X)
+        zs, acts = self._trace(X)
+        if single:
+            return [z[0] for z in zs], [a[0] for a in acts]
+        return zs, acts
+
+    def _trace(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        zs: list[np.ndarray] = []
+        acts = [X]
+        a = X
+        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
+            z = a @ w.T + b  # the weighted sums of all neurons of layer l, for every sample
+            a = F.ACTIVATIONS[self.layer_activation(l)].f(z)
+            zs.append(z)
+            acts.append(a)
+        return zs, acts
+
+    def forward(self, X) -> np.ndarray:
+        """The output layer: (n, n_in) -> (n, n_out), or (n_in,) -> (n_out,)."""
+        X, single = self._inputs(X)
+        a = X
+        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
+            a = F.ACTIVATIONS[self.layer_activation(l)].f(a @ w.T + b)
+        return a[0] if single else a
+
+    def activations(self, X) -> list[np.ndarray]:
+        """Every layer's activations, the input first."""
+        return self.trace(X)[1]
+
+    def predict(self, X):
+        """The class of each sample: the largest output, or (one output) whether it exceeds 0.5."""
+        a = self.forward(X)
+        if a.shape[-1] == 1:
+            cls = (a[..., 0] > 0.5).astype(np.int64)
+        else:
+            cls = np.argmax(a, axis=-1)
+        return int(cls) if np.ndim(cls) == 0 else cls
+
+    # --- cost and gradients --------------------------------------------------------------------
+
+    def _cost_from(self, z_out: np.ndarray, a_out: np.ndarray, Y: np.ndarray, cost: str) -> float:
+        if cost == "mse":
+            return F.mse(a_out, Y)
+        return F.cross_entropy(z_out, Y, self.output)
+
+    def cost(self, X, Y, cost: str = "mse") -> float:
+        """The average cost over the samples (see engine.functions for the formulas)."""
+        F.check_pairing(cost, self.output)
+        X, _ = self._inputs(X)
+        Y = self._targets(Y, X.shape[0])
+        zs, acts = self._trace(X)
+        return self._cost_from(zs[-1], acts[-1], Y, cost)
+
+    def gradients(self, X, Y, cost: str = "mse") -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        """(cost, dW, db): the cost and its gradient with respect to every weight and bias (backprop).
+
+        dW[l] has the shape of weights[l], db[l] that of biases[l], in the network's dtype.
+        """
+        F.check_pairing(cost, self.output)
+        X, _ = self._inputs(X)
+        Y = self._targets(Y, X.shape[0])
+        zs, acts = self._trace(X)
+        a_out = acts[-1]
+        value = self._cost_from(zs[-1], a_out, Y, cost)
+
+        # δ of the output layer
+        if cost == "cross_entropy":
+            delta = F.cross_entropy_grad_z(a_out, Y)  # softmax and sigmoid alike: (a − y) / n
+        else:
+            grad_a = F.mse_grad(a_out, Y)
+            out = F.ACTIVATIONS[self.output]
+            if out.elementwise:
+                delta = grad_a * out.df(zs[-1], a_out)
+            else:
+                delta = F.softmax_backward(a_out, grad_a)  # exact: the full Jacobian, not its diagonal
+
+        dW: list[np.ndarray] = [np.empty(0)] * self.n_layers
+        db: list[np.ndarray] = [np.empty(0)] * self.n_layers
+        hidden = F.ACTIVATIONS[self.activation]
+        for l in range(self.n_layers - 1, -1, -1):
+            dW[l] = delta.T @ acts[l]
+            db[l] = delta.sum(axis=0)
+            if l > 0:
+                delta = (delta @ self.weights[l]) * hidden.df(zs[l - 1], acts[l])
+        return value, dW, db
+
+    def step(self, X, Y, lr: float = 0.1, cost: str = "mse") -> float:
+        """One plain gradient-descent step, W ← W − lr·dC/dW (in place). Returns the cost before it."""
+        value, dW, db = self.gradients(X, Y, cost)
+        for w, g in zip(self.weights, dW, strict=True):
+            w -= lr * g
+        for b, g in zip(self.biases, db, strict=True):
+            b -= lr * g
+        return value
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def to_state(self) -> dict:
+        """A plain dict of lists, numbers and strings (JSON-serialisable); from_state rebuilds the network.
+
+        float32 values become Python floats exactly, so the round trip is exact.
+        """
+        return {
+            "sizes": list(self.sizes),
+            "activation": self.activation,
+            "output": self.output,
+            "seed": self.seed,
+            "dtype": self.dtype.name,
+            "weights": [w.tolist() for w in self.weights],
+            "biases": [b.tolist() for b in self.biases],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> Network:
+        if not isinstance(state, dict):
+            raise ValueError("a network state must be a dict (as made by Network.to_state)")
+        try:
+            net = cls(
+                state["sizes"],
+                activation=state.get("activation", "sigmoid"),
+                output=state.get("output"),
+                seed=state.get("seed", 0),
+                dtype=state.get("dtype", "float32"),
+            )
+        except KeyError as e:
+            raise ValueError(f"a network state needs {e.args[0]!r}") from None
+        for kind, arrays in (("weights", net.weights), ("biases", net.biases)):
+            if kind not in state:
+                continue  # no values saved: keep the seeded initialisation
+            values = state[kind]
+            if not isinstance(values, list | tuple) or len(values) != len(arrays):
+                raise ValueError(f"state[{kind!r}] must hold {len(arrays)} arrays, one per layer")
+            for l, (target, v) in enumerate(zip(arrays, values, strict=True)):
+                try:
+                    v = np.asarray(v, dtype=net.dtype)
+                except (TypeError, ValueError):
+                    raise ValueError(f"state[{kind!r}][{l}] is not an array of numbers") from None
+                if v.shape != target.shape:
+                    raise ValueError(
+                        f"state[{kind!r}][{l}] has shape {v.shape}; layer {l + 1} needs {target.shape}"
+                    )
+                target[...] = v
+        return net
+
+
+def _check_sizes(sizes) -> list[int]:
+    try:
+        values = list(sizes)
+    except TypeError:
+        raise ValueError(
+            f"sizes must be a list of layer sizes like [784, 16, 16, 10], not {sizes!r}"
+        ) from None
+    if len(values) < 2:
+        raise ValueError(f"a network needs at least an input and an output layer; got sizes {values}")
+    out = []
+    for s in values:
+        if isinstance(s, bool) or not isinstance(s, int | np.integer) or s < 1:
+            raise ValueError(f"every layer size must be a whole number >= 1; got {s!r} in {values}")
+        out.append(int(s))
+    return out

@@ -1,0 +1,385 @@
+"""The main window. It only assembles: the views, the toolbar, the menus, the remembered layout.
+
+Every behaviour lives in the Session (the model) or in a view; the window wires them together.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.download_dialog import DownloadDialog
+from playground.presets import DEFAULT_PRESET, PRESETS
+from playground.session import Session
+from playground.views.boundary import BoundaryView
+from playground.views.controls import Controls
+from playground.views.cost_plot import CostPlot
+from playground.views.digit_pad import DigitPanel
+from playground.views.expression_graph import NeuronLab
+from playground.views.inspector import NeuronInspector
+from playground.views.network_view import NetworkView
+from playground.views.sample_browser import SampleBrowser
+
+ORGANIZATION = "NeuralNetworkPlayground"
+APPLICATION = "Neural Network Playground"
+DEFAULT_SIZE = (1280, 800)
+
+WHAT_AM_I_LOOKING_AT = """
+<h3>What am I looking at?</h3>
+<p>In the middle is a <b>neural network</b>. Each circle is a <b>neuron</b>; its brightness is its
+<i>activation</i> for the input shown above it. Columns are <b>layers</b>: the input on the left,
+the answer on the right.</p>
+<p>Each line is a <b>weight</b>: orange lines are positive (they excite the next neuron), blue ones
+negative (they hold it back); thicker means bigger. A neuron adds up its inputs times their weights,
+adds its <b>bias</b> (how easily it lights up), and squishes the sum with its <b>activation function</b>
+(sigmoid, ReLU or tanh).</p>
+<p><b>Step</b> (S or →) takes one step of <b>gradient descent</b>: it nudges every weight a little in the
+direction that lowers the <b>cost</b>, the number that says how wrong the network is.
+<b>Run</b> (Space) keeps stepping; the cost plot below shows it falling.</p>
+<p>Click a neuron to see its weights and bias as sliders in the inspector, and move them yourself.
+Right-click it and choose <i>Explain this neuron</i> to see its sum built step by step in the neuron lab,
+micrograd style.</p>
+"""
+
+
+def settings() -> QSettings:
+    """The app's settings store (tests point the default format's path at a temporary folder)."""
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session | None = None, preset: str | None = None, remember: bool = True):
+        """`remember`: restore and save the window layout and the last preset (off for screenshots)."""
+        super().__init__()
+        self._remember = remember
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APPLICATION)
+        store = settings()
+        if session is None:
+            remembered = str(store.value("session/preset", DEFAULT_PRESET)) if remember else DEFAULT_PRESET
+            name = preset or remembered
+            session = Session(preset=name if name in PRESETS else DEFAULT_PRESET)
+        self.session = session
+        self.setDockNestingEnabled(True)
+        # the right column (inspector, digit pad) runs the full height; the bottom row (cost, lab,
+        # boundary) runs under the controls and the network
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        # centre: the shown sample above the network drawn as a graph
+        self.networkView = NetworkView(session)
+        self.sampleBrowser = SampleBrowser(session)
+        centre = QWidget()
+        v = QVBoxLayout(centre)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(0)
+        v.addWidget(self.sampleBrowser)
+        v.addWidget(self.networkView, 1)
+        self.setCentralWidget(centre)
+
+        self.controls = Controls(session)
+        self.inspector = NeuronInspector(session)
+        self.digitPanel = DigitPanel(session)
+        self.lab = NeuronLab()
+        self.costPlot = CostPlot(session)
+        self.boundary = BoundaryView(session)
+        area = Qt.DockWidgetArea
+        self.controlsDock = self._dock("controlsDock", "Controls", self.controls, area.LeftDockWidgetArea)
+        self.inspectorDock = self._dock("inspectorDock", "Neuron inspector", self.inspector,
+                                        area.RightDockWidgetArea)
+        self.digitsDock = self._dock("digitsDock", "Draw a digit", self.digitPanel, area.RightDockWidgetArea)
+        # the lab's expression graph grows sideways: it shares the full-width bottom area with the cost
+        self.labDock = self._dock("labDock", "Neuron lab", self.lab, area.BottomDockWidgetArea)
+        self.costDock = self._dock("costDock", "Cost", self.costPlot, area.BottomDockWidgetArea)
+        self.boundaryDock = self._dock("boundaryDock", "Decision boundary", self.boundary,
+                                       area.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.inspectorDock, self.digitsDock)
+        self.splitDockWidget(self.costDock, self.boundaryDock, Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(self.costDock, self.labDock)
+        self.costDock.raise_()
+
+        self._build_toolbar()
+        self._build_menus()
+        self.statusReadout = QLabel()
+        self.statusReadout.setObjectName("statusReadout")
+        self.statusBar().addPermanentWidget(self.statusReadout)
+        self.statusBar().setObjectName("statusBar")
+
+        session.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        session.runningChanged.connect(self._on_running)
+        session.historyChanged.connect(self._update_counters)
+        session.structureChanged.connect(self._on_structure)
+        self.networkView.explainRequested.connect(self.explain_neuron)
+        self.inspector.explainRequested.connect(self.explain_neuron)
+        self._eta_timer = QTimer(self)
+        self._eta_timer.setInterval(500)
+        self._eta_timer.timeout.connect(self._update_counters)
+
+        self.resize(*DEFAULT_SIZE)
+        self._layout_restored = False
+        if remember:
+            geometry = store.value("window/geometry")
+            if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+                self.restoreGeometry(geometry)
+            state = store.value("window/state")
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                self._layout_restored = self.restoreState(state)
+        self._measure_baseline()
+        self._auto_docks()
+        self._update_counters()
+        # keyboard focus starts on the network, so S, → and Space work at once (a focused spin box
+        # would take the letters as text)
+        self.networkView.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.networkView.setFocus()
+        self.statusBar().showMessage(session.startup_notice or (
+            f"Preset “{session.preset_name or 'custom'}”. Press Step (S) or Run (Space) to train; "
+            "click a neuron to inspect it."), 15000)
+
+    # ------------------------------------------------------------------ building
+    def _dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Training")
+        bar.setObjectName("trainingToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        style = self.style()
+        self.stepAction = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step", self)
+        self.stepAction.setObjectName("stepAction")
+        self.stepAction.setShortcuts([QKeySequence("S"), QKeySequence(Qt.Key.Key_Right)])
+        self.stepAction.setToolTip("Step (S or →): one gradient-descent step on one mini-batch — every "
+                                   "weight moves a little downhill on the cost.")
+        self.stepAction.triggered.connect(self.session.step)
+        self.runAction = QAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Run", self)
+        self.runAction.setObjectName("runAction")
+        self.runAction.setCheckable(True)
+        self.runAction.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.runAction.setToolTip("Run / Pause (Space): keep taking steps on a background thread.")
+        self.runAction.toggled.connect(self._on_run_toggled)
+        self.resetAction = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset", self)
+        self.resetAction.setObjectName("resetAction")
+        self.resetAction.setShortcut(QKeySequence("R"))
+        self.resetAction.setToolTip("Reset (R): new random starting weights (the same seed gives the same "
+                                    "network) and a fresh cost plot.")
+        self.resetAction.triggered.connect(self.session.reset)
+        for action in (self.stepAction, self.runAction, self.resetAction):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            bar.addAction(action)
+        bar.addSeparator()
+        self.counterLabel = QLabel()
+        self.counterLabel.setObjectName("stepCounter")
+        self.counterLabel.setToolTip("Training steps taken, and epochs: passes over the whole training set.")
+        self.counterLabel.setMinimumWidth(170)
+        bar.addWidget(self.counterLabel)
+        self.progressBar = QProgressBar()
+        self.progressBar.setObjectName("trainingProgress")
+        self.progressBar.setRange(0, 1000)
+        self.progressBar.setMaximumWidth(260)
+        self.progressBar.setMinimumWidth(200)
+        self.progressBar.setToolTip("Progress of the current epoch, or of the epochs this Run trains, "
+                                    "with the time left.")
+        bar.addWidget(self.progressBar)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self._add(menu, "Open model…", self.open_model, QKeySequence.StandardKey.Open, "openModelAction")
+        self._add(menu, "Save model…", self.save_model, QKeySequence.StandardKey.Save, "saveModelAction")
+        self._add(menu, "Export ONNX…", self.export_onnx, None, "exportOnnxAction")
+        menu.addSeparator()
+        self._add(menu, "Download full MNIST…", self.download_mnist, None, "downloadMnistAction")
+        menu.addSeparator()
+        self._add(menu, "Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
+
+        menu = self.menuBar().addMenu("&Presets")
+        for name, preset in PRESETS.items():
+            action = menu.addAction(name)
+            action.setToolTip(preset.description)
+            action.triggered.connect(lambda _checked=False, n=name: self.session.apply_preset(n))
+        menu.setToolTipsVisible(True)
+
+        menu = self.menuBar().addMenu("&Training")
+        for action in (self.stepAction, self.runAction, self.resetAction):
+            menu.addAction(action)
+
+        self.viewMenu = self.menuBar().addMenu("&View")
+        for dock in (self.controlsDock, self.inspectorDock, self.digitsDock, self.labDock, self.costDock,
+                     self.boundaryDock):
+            self.viewMenu.addAction(dock.toggleViewAction())
+
+        menu = self.menuBar().addMenu("&Help")
+        self._add(menu, "What am I looking at?", self.show_help, QKeySequence.StandardKey.HelpContents,
+                  "helpAction")
+        self._add(menu, "About", self.show_about, None, "aboutAction")
+
+    def _add(self, menu, text, slot, shortcut, name) -> QAction:
+        action = menu.addAction(text)
+        action.setObjectName(name)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:
+            # first start: share the space out once the window has its size
+            self._layout_restored = True
+            QTimer.singleShot(0, self._share_space)
+
+    def _share_space(self) -> None:
+        self.resizeDocks([self.controlsDock, self.inspectorDock], [300, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.costDock], [240], Qt.Orientation.Vertical)
+        self.resizeDocks([self.costDock, self.boundaryDock], [560, 400], Qt.Orientation.Horizontal)
+
+    # ------------------------------------------------------------------ behaviour
+    def select_neuron(self, layer: int, index: int) -> None:
+        """Select a neuron as a click on it does (layer 0 is the input)."""
+        self.session.select_neuron(layer, index)
+        if self.session.selected is not None:
+            self.inspectorDock.show()
+            self.inspectorDock.raise_()
+
+    def explain_neuron(self, layer: int, index: int) -> None:
+        """Open the neuron lab with this neuron's sum built from micrograd Values."""
+        s = self.session
+        if layer < 1:
+            self.statusBar().showMessage("An input neuron has no weights: it just holds the input value.",
+                                         8000)
+            return
+        net = s.network
+        inputs = s.activations()[layer - 1]
+        try:
+            self.lab.explain_neuron(
+                net.weights[layer - 1][index].astype(float),
+                float(net.biases[layer - 1][index]),
+                inputs.astype(float),
+                net.layer_activation(layer),
+                title=f"neuron {index} of layer {layer} ({s.input_caption})",
+                input_labels=s.input_labels(layer - 1),
+            )
+        except ValueError as exc:
+            self.statusBar().showMessage(f"The lab cannot explain this neuron: {exc}", 10000)
+            return
+        self.labDock.show()
+        self.labDock.raise_()
+
+    def _on_run_toggled(self, on: bool) -> None:
+        if on:
+            self.session.run()
+        else:
+            self.session.pause()
+
+    def _on_running(self, running: bool) -> None:
+        self.runAction.blockSignals(True)
+        self.runAction.setChecked(running)
+        self.runAction.blockSignals(False)
+        icon = QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        self.runAction.setIcon(self.style().standardIcon(icon))
+        self.runAction.setText("Pause" if running else "Run")
+        self.stepAction.setEnabled(not running)
+        if running:
+            self._eta_timer.start()
+        else:
+            self._eta_timer.stop()
+        self._update_counters()
+
+    def _update_counters(self) -> None:
+        s = self.session
+        self.counterLabel.setText(f"step {s.steps:,} · epoch {s.epoch_progress:.2f}")
+        fraction, _eta, text = s.progress()
+        self.progressBar.setValue(int(round(1000 * fraction)))
+        self.progressBar.setFormat(text)
+        parts = []
+        if s.history.last_cost is None and s.history.last_test is None:
+            parts.append(self._baseline)
+        if s.history.last_cost is not None:
+            parts.append(f"training cost {s.history.last_cost:.4f}")
+        if s.history.last_test is not None:
+            test_cost, accuracy = s.history.last_test
+            parts.append(f"test cost {test_cost:.4f} · test accuracy {100 * accuracy:.1f}%")
+        self.statusReadout.setText("   ".join(parts))
+
+    def _on_structure(self) -> None:
+        self._measure_baseline()
+        self._auto_docks()
+        self._update_counters()
+
+    def _measure_baseline(self) -> None:
+        """How the network does before any training here (a loaded model: its real accuracy)."""
+        cost, accuracy = self.session.evaluate("test")
+        n = len(self.session.dataset.X_test)
+        self._baseline = f"test accuracy {100 * accuracy:.1f}% on {n:,} test samples (cost {cost:.3f})"
+
+    def _auto_docks(self) -> None:
+        """Digits get the drawing pad; 2-D data gets the decision boundary."""
+        image = self.session.dataset.is_image
+        self.boundaryDock.setVisible(not image)
+        if image:
+            self.digitsDock.show()
+            self.digitsDock.raise_()
+        else:
+            self.inspectorDock.raise_()
+
+    # ------------------------------------------------------------------ files
+    def open_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "Network models (*.npz)")
+        if path and not self.session.load_model(path):
+            QMessageBox.warning(self, "Could not open the model", self.statusBar().currentMessage())
+
+    def save_model(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", "model.npz", "Network models (*.npz)")
+        if path and not self.session.save_model(path):
+            QMessageBox.warning(self, "Could not save the model", self.statusBar().currentMessage())
+
+    def export_onnx(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export ONNX", "model.onnx", "ONNX models (*.onnx)")
+        if path and not self.session.export_onnx(path):
+            QMessageBox.warning(self, "Could not export", self.statusBar().currentMessage())
+
+    def download_mnist(self) -> None:
+        dialog = DownloadDialog(self)
+        dialog.exec()
+        if getattr(dialog, "succeeded", False):
+            self.session.reload_dataset("digits")
+
+    # ------------------------------------------------------------------ help
+    def show_help(self) -> None:
+        QMessageBox.information(self, "What am I looking at?", WHAT_AM_I_LOOKING_AT)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APPLICATION}",
+            f"<h3>{APPLICATION}</h3><p>See and touch a neural network: its neurons, weights and biases, "
+            "gradient descent step by step, digits you draw, and micrograd's expression graph.</p>"
+            "<p>Digits data: MNIST (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), CC BY-SA 3.0.</p>"
+            "<p>Built with Python, numpy, PySide6 (Qt) and pyqtgraph. MIT licence.</p>")
+
+    # ------------------------------------------------------------------ closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # stop the worker first: the thread must finish before its QThread object goes away
+        self.session.shutdown()
+        if not self._remember:
+            super().closeEvent(event)
+            return
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        if self.session.preset_name:
+            store.setValue("session/preset", self.session.preset_name)
+        store.sync()
+        super().closeEvent(event)

@@ -1,0 +1,214 @@
+"""The digit pad: draw a digit, see the 28×28 picture the network gets, and its answer.
+
+The drawing travels one way: canvas -> `preprocess.to_mnist` -> `Session.set_input`. The preview and
+the chart then redraw from the Session like every other view, so they also show a browsed test
+sample, and the network view lights up with the drawing. While a stroke is being drawn the input is
+sent at most ~30 times a second (the first move at once, the last one when the mouse is released).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from engine.preprocess import SIDE, to_mnist
+from playground import theme
+from playground.views.digit_canvas import DigitCanvas
+from playground.views.digit_chart import PredictionChart
+
+if TYPE_CHECKING:  # the panel only observes the Session; importing it for the type alone
+    from playground.session import Session
+
+MAX_RATE = 30.0  # input updates per second while drawing
+DRAWING = "your drawing"
+NOT_DIGITS = "Choose a digits preset to draw"
+WIDE = 640  # from this width on, the canvas and the chart sit side by side
+
+
+class InputPreview(QWidget):
+    """The 28×28 input as the network sees it, enlarged with square pixels (no smoothing)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("digitPreview")
+        self.setFixedSize(SIDE * 4 + 2, SIDE * 4 + 2)
+        self.setToolTip(
+            "What the network actually sees: your drawing cropped to its ink, scaled to fit a 20×20 box,\n"
+            "and placed in 28×28 so that its centre of mass is in the middle — how MNIST made its digits.\n"
+            "Each square is one of the 784 input neurons: white is 1.0, black 0.0."
+        )
+        self.pixels = np.zeros((SIDE, SIDE), dtype=np.float32)
+        self._image = QImage(SIDE, SIDE, QImage.Format.Format_Grayscale8)
+        self._image.fill(0)
+
+    def show_pixels(self, x: np.ndarray | None) -> None:
+        self.pixels = np.zeros((SIDE, SIDE), np.float32) if x is None else np.asarray(x).reshape(SIDE, SIDE)
+        grey = np.ascontiguousarray(np.clip(self.pixels * 255 + 0.5, 0, 255).astype(np.uint8))
+        # copy(): QImage must not keep pointing into a numpy buffer that is freed afterwards
+        self._image = QImage(grey.data, SIDE, SIDE, SIDE, QImage.Format.Format_Grayscale8).copy()
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(theme.BACKGROUND))
+        cell = max(1, min(self.width(), self.height()) // SIDE)
+        side = cell * SIDE
+        target = QRectF((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)  # nearest neighbour
+        painter.drawImage(target, self._image)
+        painter.setPen(QPen(QColor(theme.TEXT_DIM), 1))
+        painter.drawRect(target.adjusted(0, 0, -1, -1))
+        painter.end()
+
+
+class DigitPanel(QWidget):
+    """Canvas, Undo/Clear, the network's-eye preview and the prediction chart."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("digitPanel")
+        self._session = session
+        self._last_push = 0.0
+        self.updates_sent = 0  # inputs sent to the Session from drawing (for tests and the benchmark)
+
+        self.canvas = DigitCanvas()
+        self.undoButton = QPushButton("Undo")
+        self.undoButton.setObjectName("digitUndo")
+        self.undoButton.setToolTip("Take back the last stroke (Ctrl+Z).")
+        self.clearButton = QPushButton("Clear")
+        self.clearButton.setObjectName("digitClear")
+        self.clearButton.setToolTip("Wipe the canvas (Delete, or right-click on it).")
+        self.preview = InputPreview()
+        self.caption = QLabel()
+        self.caption.setObjectName("digitCaption")
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        self.chart = PredictionChart()
+        self.note = QLabel(NOT_DIGITS + " (the digit pad needs a network with 784 inputs and 10 outputs).")
+        self.note.setObjectName("digitNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {theme.HIGHLIGHT};")
+
+        buttons = QHBoxLayout()
+        hint = QLabel("Left button draws · right-click clears")
+        hint.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        hint.setToolTip(self.canvas.toolTip())
+        buttons.addWidget(hint)
+        buttons.addStretch(1)
+        buttons.addWidget(self.undoButton)
+        buttons.addWidget(self.clearButton)
+        left = QVBoxLayout()
+        left.addLayout(buttons)
+        left.addWidget(self.canvas, 1)
+        seen_title = QLabel("<b>What the network sees</b><br>28×28 inputs, one per square")
+        seen_title.setToolTip(self.preview.toolTip())
+        seen_text = QVBoxLayout()
+        seen_text.addWidget(seen_title)
+        seen_text.addWidget(self.caption)
+        seen_text.addStretch(1)
+        seen = QHBoxLayout()
+        seen.addWidget(self.preview)
+        seen.addLayout(seen_text, 1)
+        right = QVBoxLayout()
+        right.addLayout(seen)
+        right.addWidget(self.chart, 1)
+        # side by side when there is room, stacked in a narrow dock
+        self._row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._row.addLayout(left, 1)
+        self._row.addLayout(right, 1)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.note)
+        outer.addLayout(self._row, 1)
+
+        # while drawing, at most MAX_RATE inputs a second: the last move waits for this timer
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self.push_drawing)
+        self.canvas.strokeMoved.connect(self._on_stroke_moved)
+        self.canvas.strokeFinished.connect(self.push_drawing)
+        self.canvas.cleared.connect(self.push_drawing)
+        self.undoButton.clicked.connect(self.canvas.undo)
+        self.clearButton.clicked.connect(self.canvas.clear)
+        # the keys work anywhere in the pad (the canvas itself handles them when it has focus)
+        for keys, slot in ((QKeySequence.StandardKey.Undo, self.canvas.undo),
+                           (QKeySequence(Qt.Key.Key_Delete), self.canvas.clear),
+                           (QKeySequence(Qt.Key.Key_Backspace), self.canvas.clear)):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        session.structureChanged.connect(self._structure_changed)
+        session.inputChanged.connect(self.refresh)
+        session.networkChanged.connect(self.refresh)
+        self._structure_changed()
+
+    def resizeEvent(self, event) -> None:
+        # Stacked in a narrow dock; canvas and chart side by side when there is room.
+        wide = self.width() >= WIDE
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._row.direction() != direction:
+            self._row.setDirection(direction)
+        super().resizeEvent(event)
+
+    # ------------------------------------------------------------------ state
+    def digits_ok(self) -> bool:
+        """Can this network read a drawn digit? (784 inputs, 10 outputs, image data)"""
+        s = self._session
+        sizes = s.network.sizes
+        return sizes[0] == SIDE * SIDE and sizes[-1] == 10 and bool(getattr(s.dataset, "is_image", True))
+
+    def _structure_changed(self) -> None:
+        ok = self.digits_ok()
+        self.note.setVisible(not ok)
+        for widget in (self.canvas, self.undoButton, self.clearButton):
+            widget.setEnabled(ok)
+        self.canvas.set_note("" if ok else NOT_DIGITS)
+        if ok:
+            self.chart.set_output(self._session.network.output)
+        self.refresh()
+
+    # ------------------------------------------------------------------ drawing -> Session
+    def _on_stroke_moved(self) -> None:
+        wait = 1.0 / MAX_RATE - (time.perf_counter() - self._last_push)
+        if wait <= 0:
+            self._throttle.stop()
+            self.push_drawing()
+        elif not self._throttle.isActive():
+            self._throttle.start(max(1, int(wait * 1000)))
+
+    def push_drawing(self) -> None:
+        """Send the drawing, as the network sees it, to the Session as its shown input."""
+        self._throttle.stop()
+        if not self.digits_ok():
+            return
+        x = to_mnist(self.canvas.ink())
+        self._last_push = time.perf_counter()
+        self.updates_sent += 1
+        self._session.set_input(x, label=None, caption=DRAWING)
+
+    # ------------------------------------------------------------------ Session -> view
+    def refresh(self) -> None:
+        s = self._session
+        empty = self.canvas.is_empty()
+        self.undoButton.setEnabled(self.canvas.isEnabled() and not empty)
+        self.clearButton.setEnabled(self.canvas.isEnabled() and not empty)
+        if not self.digits_ok() or s.input.shape != (SIDE * SIDE,):
+            self.preview.show_pixels(None)
+            self.caption.setText("")
+            self.chart.blank(NOT_DIGITS)
+            return
+        self.preview.show_pixels(s.input)
+        self.chart.set_output(s.network.output)
+        self.chart.show_values(np.asarray(s.prediction()), s.input_label)
+        if s.input_caption == DRAWING:
+            self.caption.setText("Showing your drawing." if np.any(s.input) else
+                                 "The canvas is empty: the network sees 784 zeros.")
+        else:
+            label = "" if s.input_label is None else f" (a {s.input_label})"
+            shown = s.input_caption or "a sample"
+            self.caption.setText(f"Showing {shown}{label}. Draw on the canvas to replace it.")

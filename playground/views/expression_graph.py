@@ -1,0 +1,469 @@
+"""The Neuron lab: micrograd's expression graph, live.
+
+Move the sliders and every value's data is recomputed (forward); press Backward and the grads flow
+back through the graph one node at a time, each node showing its local derivative times the grad that
+arrives from the right: the chain rule, visible. "Explain this neuron" puts a network neuron here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine import graph
+from playground import theme
+from playground.session import repair_refcounts
+from playground.views.lab_canvas import GraphView
+from playground.views.lab_model import (
+    SEED_VALUES,
+    BackwardStepper,
+    Expression,
+    accumulation_example,
+    fmt,
+    neuron_expression,
+    seed_neuron,
+)
+
+SLIDER_RANGES = {"x1": 5.0, "x2": 5.0, "w1": 5.0, "w2": 5.0, "b": 10.0}  # each slider runs -r..r
+SLIDER_STEPS_PER_UNIT = 100
+
+SLIDER_TIPS = {
+    "x1": "x1, the neuron's first input. In a network it is the activation of a neuron in the layer before.",
+    "x2": "x2, the neuron's second input. The seed sets it to 0, so w2's grad is 0: a weight on a silent "
+          "input cannot change the output.",
+    "w1": "w1, the weight on x1: how strongly x1 pushes the weighted sum n up (positive) or down (negative).",
+    "w2": "w2, the weight on x2.",
+    "b": "b, the bias: added to the weighted sum, it says how easily the neuron lights up. The seed's "
+         "6.8813735870195432 makes n = 0.8814, so that tanh(n) = 0.7071.",
+}
+
+ACTIVATION_CHOICES = [
+    ("tanh", "tanh", "tanh squishes n into −1..1. Its local derivative is 1 − tanh²."),
+    ("sigmoid", "sigmoid", "Sigmoid squishes n into 0..1. Its local derivative is σ·(1 − σ)."),
+    ("ReLU", "relu", "ReLU keeps a positive n and turns a negative one into 0. Its local derivative is 1 for "
+                     "n > 0, else 0."),
+]
+
+PRESETS = [
+    ("Seed neuron: o = f(x1·w1 + x2·w2 + b)", "seed"),
+    ("Accumulation bug: b = a + a", "accumulation"),
+]
+
+# The lab makes thousands of Qt calls per backward animation; without this repair PySide6 6.12 on
+# Python 3.11 aborts the interpreter (see repair_refcounts). Idempotent: session.py applies it on import.
+repair_refcounts()
+
+ACCUMULATION_TEXT = (
+    "<b>b = a + a uses a twice.</b> In backward each use sends its own share of b's grad back to a: "
+    "1 × 1.0 from the left operand and 1 × 1.0 from the right. micrograd's <code>+=</code> adds the "
+    "shares: a.grad = <b>2</b>, which is right, because b = 2a moves twice as fast as a. "
+    "Writing <code>=</code> instead makes the second share overwrite the first: a.grad = <b>1</b>, "
+    "which is wrong (nudge a by 0.01 and b moves by 0.02). The same bug hits every value used more "
+    "than once, such as e in (e − 1)/(e + 1)."
+)
+
+
+class NeuronLab(QWidget):
+    """The Neuron lab. ``explain_neuron`` shows a network neuron; by default it shows the seed's."""
+
+    backwardFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("neuronLab")
+        self.params: dict[str, float] = dict(SEED_VALUES)
+        self.preset = "seed"
+        self.expression: Expression = seed_neuron()
+        self._explained: dict | None = None
+        self._stepper: BackwardStepper | None = None
+        self._grads_shown = False  # after a complete backward, slider moves keep the grads live
+        self.step_interval_ms = 350
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._animate)
+
+        self.title = QLabel()
+        self.title.setObjectName("labTitle")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+
+        self.presetCombo = QComboBox()
+        self.presetCombo.setObjectName("labPreset")
+        for text, key in PRESETS:
+            self.presetCombo.addItem(text, key)
+        self.presetCombo.setToolTip("What the lab shows: the seed's neuron, the accumulation bug, or a "
+                                    "neuron you asked to explain from the network.")
+        self.activationCombo = QComboBox()
+        self.activationCombo.setObjectName("labActivation")
+        for k, (text, key, tip) in enumerate(ACTIVATION_CHOICES):
+            self.activationCombo.addItem(text, key)
+            self.activationCombo.setItemData(k, tip, Qt.ItemDataRole.ToolTipRole)
+        self.activationCombo.setToolTip("The activation function f in o = f(n): how the neuron squishes its "
+                                        "weighted sum.")
+        self.expCheck = QCheckBox("write through exp")
+        self.expCheck.setObjectName("labThroughExp")
+        self.expCheck.setToolTip("Write the activation with exp, exactly as the seed does: tanh as "
+                                 "e = exp(2n), o = (e − 1)/(e + 1); sigmoid as 1/(1 + exp(−n)).\n"
+                                 "More nodes, same o and same grads: backprop only needs each small "
+                                 "step's local derivative.")
+        self.bugCheck = QCheckBox("use = instead of +=")
+        self.bugCheck.setObjectName("labAssignBug")
+        self.bugCheck.setToolTip("Show what backward would give if grads were assigned with = instead of "
+                                 "accumulated with +=: a value used twice loses one of its contributions.")
+        top = QHBoxLayout()
+        top.addWidget(self.presetCombo, 2)
+        top.addWidget(self.activationCombo)
+        top.addWidget(self.expCheck)
+        top.addWidget(self.bugCheck)
+
+        self.sliders: dict[str, QSlider] = {}
+        self.spins: dict[str, QDoubleSpinBox] = {}
+        self.sliderPanel = QWidget()
+        grid = QGridLayout(self.sliderPanel)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
+        for k, (name, r) in enumerate(SLIDER_RANGES.items()):
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setObjectName(f"labSlider_{name}")
+            slider.setRange(int(-r * SLIDER_STEPS_PER_UNIT), int(r * SLIDER_STEPS_PER_UNIT))
+            slider.setToolTip(SLIDER_TIPS[name])
+            spin = QDoubleSpinBox()
+            spin.setObjectName(f"labSpin_{name}")
+            spin.setRange(-r, r)
+            spin.setDecimals(4)
+            spin.setSingleStep(0.1)
+            spin.setToolTip(SLIDER_TIPS[name])
+            spin.setKeyboardTracking(False)
+            label = QLabel(name)
+            label.setToolTip(SLIDER_TIPS[name])
+            row, col = divmod(k, 2) if name != "b" else (2, 0)
+            grid.addWidget(label, row, 3 * col)
+            grid.addWidget(slider, row, 3 * col + 1)
+            grid.addWidget(spin, row, 3 * col + 2)
+            slider.valueChanged.connect(lambda v, n=name: self._slider_moved(n, v))
+            spin.valueChanged.connect(lambda v, n=name: self.set_param(n, v))
+            self.sliders[name] = slider
+            self.spins[name] = spin
+        self.resetButton = QPushButton("Seed values")
+        self.resetButton.setObjectName("labResetValues")
+        self.resetButton.setToolTip("Put x1, x2, w1, w2 and b back to the seed's numbers (o = 0.7071).")
+        grid.addWidget(self.resetButton, 2, 3, 1, 3)
+
+        self.forwardButton = self._button("Forward", "labForward", "F",
+                                          "Forward pass (F): recompute every value's data from the inputs, "
+                                          "operands first. New values start with grad 0.")
+        self.backwardButton = self._button("Backward", "labBackward", "B",
+                                           "Backward pass (B), animated: starting at the output with grad 1, "
+                                           "each value lights up in reverse topological order and gets its "
+                                           "grad = local derivative × the grad arriving from the right.")
+        self.stepButton = self._button("Step", "labStep", "N",
+                                       "One node of the backward pass at a time (N): see the chain rule "
+                                       "applied to each value in turn.")
+        self.zeroButton = self._button("Zero grad", "labZeroGrad", "Z",
+                                       "Set every grad back to 0 (Z). Grads accumulate with +=, so a second "
+                                       "backward without zeroing would add to the old grads.")
+        self.fitButton = self._button("Fit", "labFit", "",
+                                      "Zoom to show the whole graph (0). Drag to pan, scroll or +/− to zoom.")
+        self.dotButton = self._button("Export DOT…", "labExportDot", "",
+                                      "Save the graph as graphviz DOT text, as micrograd's draw_dot made it.")
+        self.imageButton = self._button("Export image…", "labExportImage", "",
+                                        "Save the graph as a PNG picture or an SVG drawing.")
+        buttons = QHBoxLayout()
+        for b in (self.forwardButton, self.backwardButton, self.stepButton, self.zeroButton):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.fitButton, self.dotButton, self.imageButton):
+            buttons.addWidget(b)
+
+        self.graphView = GraphView()
+        self.caption = QLabel()
+        self.caption.setObjectName("labCaption")
+        self.caption.setWordWrap(True)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caption.setStyleSheet(f"color: {theme.HIGHLIGHT}; font-size: 11pt;")
+        self.caption.setToolTip("The chain rule for the value that just lit up: its grad is its local "
+                                "derivative times the grad of the value that used it (summed over every "
+                                "use).")
+        self.note = QLabel()
+        self.note.setObjectName("labNote")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(self.sliderPanel)
+        layout.addLayout(buttons)
+        layout.addWidget(self.graphView, 1)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.note)
+
+        self.presetCombo.currentIndexChanged.connect(self._preset_chosen)
+        self.activationCombo.currentIndexChanged.connect(self._activation_chosen)
+        self.expCheck.toggled.connect(lambda _: self.forward())
+        self.bugCheck.toggled.connect(self._bug_toggled)
+        self.resetButton.clicked.connect(self.reset_values)
+        self.forwardButton.clicked.connect(self.forward)
+        self.backwardButton.clicked.connect(lambda: self.backward(animated=True))
+        self.stepButton.clicked.connect(self.step)
+        self.zeroButton.clicked.connect(self.zero_grad)
+        self.fitButton.clicked.connect(self.graphView.fit)
+        self.dotButton.clicked.connect(self._ask_export_dot)
+        self.imageButton.clicked.connect(self._ask_export_image)
+
+        self._sync_controls()
+        self.forward()
+
+    def _button(self, text: str, name: str, key: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        if key:
+            shortcut = QShortcut(QKeySequence(key), self)
+            # only while the lab has focus, so the main window's own keys keep working elsewhere
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(button.click)
+        return button
+
+    # ---- what the lab shows -----------------------------------------------------------------------
+    @property
+    def root(self):
+        return self.expression.root
+
+    @property
+    def output(self) -> float:
+        return self.expression.root.data
+
+    def set_param(self, name: str, value: float) -> None:
+        """Set a seed input, weight or bias (exactly, not rounded to the slider) and redo forward."""
+        if self.params[name] == value:
+            return
+        self.params[name] = float(value)
+        self._sync_controls()
+        self._recompute()
+
+    def reset_values(self) -> None:
+        self.params = dict(SEED_VALUES)
+        self._sync_controls()
+        self._recompute()
+
+    def show_preset(self, key: str) -> None:
+        """"seed", "accumulation" or "explained" (after explain_neuron)."""
+        index = self.presetCombo.findData(key)
+        if index < 0:
+            raise ValueError(f"no preset {key!r} in the lab")
+        self.presetCombo.setCurrentIndex(index)
+
+    def explain_neuron(self, weights: Sequence[float], bias: float, inputs: Sequence[float], activation: str,
+                       title: str = "", input_labels: Sequence[str] | None = None) -> None:
+        """Show one network neuron, a = f(Σ w·x + b), built from Values; Backward then gives ∂a/∂w."""
+        neuron_expression(weights, bias, inputs, activation, input_labels)  # refuse bad input before changing
+        self._explained = {"weights": weights, "bias": bias, "inputs": inputs, "activation": activation,
+                           "title": title, "input_labels": input_labels}
+        if self.presetCombo.findData("explained") < 0:
+            self.presetCombo.addItem("Explained neuron (from the network)", "explained")
+        if self.preset == "explained":
+            self.forward()
+        else:
+            self.show_preset("explained")
+
+    def _build(self) -> Expression:
+        if self.preset == "accumulation":
+            return accumulation_example()
+        if self.preset == "explained" and self._explained is not None:
+            e = self._explained
+            return neuron_expression(e["weights"], e["bias"], e["inputs"], e["activation"], e["input_labels"])
+        return seed_neuron(self.params, self.activationCombo.currentData(), self.expCheck.isChecked())
+
+    def _title(self) -> str:
+        if self.preset == "accumulation":
+            return "A value used twice: b = a + a"
+        if self.preset == "explained" and self._explained is not None:
+            e = self._explained
+            what = {"sigmoid": "σ(z)", "tanh": "tanh(z)", "relu": "ReLU(z)"}.get(e["activation"], "z")
+            head = e["title"] or "A neuron from the network"
+            return f"{head}: a = {what}, z = Σ w·x + b"
+        f = self.activationCombo.currentText()
+        return f"The seed's neuron: n = x1·w1 + x2·w2 + b, o = {f}(n)"
+
+    # ---- forward, backward, zero grad --------------------------------------------------------------
+    def forward(self) -> None:
+        """Rebuild the expression from the controls: every data recomputed, every grad 0."""
+        self._stop()
+        self._grads_shown = False
+        self.expression = self._build()
+        self._show_expression()
+        hint = ""
+        if not self.graphView.whole_graph_visible():
+            hint = " Drag the graph to see the rest, scroll to zoom."
+        self.caption.setText(f"Forward pass: every value computed from its operands. "
+                             f"Output {self._root_name()} = {fmt(self.output)}.{hint}")
+
+    def _recompute(self) -> None:
+        """After a slider move: forward, and if grads were on show, backward again at once."""
+        keep_grads = self._grads_shown
+        self.forward()
+        if keep_grads:
+            self.backward(animated=False)
+
+    def backward(self, animated: bool = True) -> None:
+        """Fill every grad. Animated: one node per tick; otherwise all at once."""
+        self._stop()
+        self._stepper = BackwardStepper(self.root, accumulate=not self._assign_bug())
+        if not animated:
+            self._stepper.run()
+            self._finish_backward()
+            return
+        self.graphView.refresh()
+        n = len(self._stepper.order)
+        self._timer.start(max(1, min(self.step_interval_ms, int(6000 / max(n, 1)))))
+        self._animate()
+
+    def step(self) -> None:
+        """One node of backward; the first step starts a fresh backward (grads zeroed)."""
+        self._timer.stop()
+        if self._stepper is None or self._stepper.done:
+            self._stepper = BackwardStepper(self.root, accumulate=not self._assign_bug())
+        self._advance()
+
+    def zero_grad(self) -> None:
+        self._stop()
+        self.root.zero_grad()
+        self._grads_shown = False
+        self.graphView.light(None)
+        self.graphView.refresh()
+        self.caption.setText("Every grad is 0 again. Backward starts from the output's grad 1.")
+
+    @property
+    def animating(self) -> bool:
+        return self._timer.isActive()
+
+    def _animate(self) -> None:
+        self._advance()
+
+    def _advance(self) -> None:
+        assert self._stepper is not None
+        s = self._stepper.step()
+        if s is not None:
+            self.graphView.refresh()
+            self.graphView.light(s.node, self._callout(s))
+            self.caption.setText(s.caption)
+        if self._stepper.done:
+            self._timer.stop()
+            self._finish_backward(keep_caption=s is not None)
+
+    def _finish_backward(self, keep_caption: bool = False) -> None:
+        self._grads_shown = True
+        self.graphView.refresh()
+        last = self.caption.text() if keep_caption else ""
+        if self._assign_bug():
+            a = self.expression.named.get("a")
+            text = f"Backward with = : a.grad = {fmt(a.grad)}. " if a is not None else ""
+            self.caption.setText(text + "Wrong: a is used twice, so it needs both shares (+= gives 2).")
+        else:
+            summary = f"Backward done: every grad is ∂{self._root_name()}/∂(that value)."
+            self.caption.setText(f"{last}\n{summary}" if last else summary)
+        self.backwardFinished.emit()
+
+    def _callout(self, s) -> str:
+        if not s.terms:
+            return "grad = 1"
+        parts = " + ".join(f"{fmt(t.local)} × {fmt(t.incoming)}" for t in s.terms)
+        return f"{parts} = {fmt(s.grad)}"
+
+    def _stop(self) -> None:
+        self._timer.stop()
+        self._stepper = None
+        self.graphView.light(None)
+
+    def _assign_bug(self) -> bool:
+        return self.preset == "accumulation" and self.bugCheck.isChecked()
+
+    def _root_name(self) -> str:
+        return self.root.label or "out"
+
+    # ---- controls ----------------------------------------------------------------------------------
+    def _show_expression(self) -> None:
+        self.graphView.set_expression(self.root)
+        self.title.setText(self._title())
+        if self.preset == "accumulation":
+            self.note.setText(ACCUMULATION_TEXT)
+        else:
+            self.note.setText(self.expression.note)
+        self.note.setVisible(bool(self.note.text()))
+
+    def _preset_chosen(self, _index: int) -> None:
+        self.preset = self.presetCombo.currentData()
+        self._sync_controls()
+        self.forward()
+
+    def _sync_controls(self) -> None:
+        seed = self.preset == "seed"
+        # controls that do nothing for this preset are hidden, which leaves more room for the graph
+        self.sliderPanel.setVisible(seed)
+        self.activationCombo.setVisible(seed)
+        self.expCheck.setVisible(seed)
+        self.expCheck.setEnabled(self.activationCombo.currentData() in ("tanh", "sigmoid"))
+        self.bugCheck.setVisible(self.preset == "accumulation")
+        for name, value in self.params.items():
+            for widget, v in ((self.sliders[name], round(value * SLIDER_STEPS_PER_UNIT)),
+                              (self.spins[name], value)):
+                widget.blockSignals(True)
+                widget.setValue(v)
+                widget.blockSignals(False)
+
+    def _slider_moved(self, name: str, position: int) -> None:
+        self.set_param(name, position / SLIDER_STEPS_PER_UNIT)
+
+    def _activation_chosen(self, _index: int) -> None:
+        self._sync_controls()
+        self.forward()
+
+    def _bug_toggled(self, _on: bool) -> None:
+        self.forward()
+
+    # ---- export ------------------------------------------------------------------------------------
+    def export_dot(self, path: str | Path) -> None:
+        Path(path).write_text(graph.to_dot(self.root), encoding="utf-8")
+
+    def export_image(self, path: str | Path) -> None:
+        self.graphView.export_image(path)
+
+    def _ask_export_dot(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export the graph as DOT", "expression.dot",
+                                              "Graphviz DOT (*.dot *.gv)")
+        if path:
+            self._export(self.export_dot, path)
+
+    def _ask_export_image(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(self, "Export the graph as an image", "expression.png",
+                                                   "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".png", ".svg"):
+            path += ".svg" if "svg" in chosen.lower() else ".png"
+        self._export(self.export_image, path)
+
+    def _export(self, write, path: str) -> None:
+        try:
+            write(path)
+        except OSError as error:
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{error}")
+        else:
+            self.caption.setText(f"Saved {path}")

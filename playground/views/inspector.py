@@ -1,0 +1,518 @@
+"""The neuron inspector: the selected neuron's weights and bias as sliders, and its sum written out.
+
+A slider moves one number; the Session applies it to the network (also during Run), and every view
+redraws from the Session. Slider rows are pooled: selecting another neuron with as many inputs
+reuses the rows and only sets their values, so even 784 sliders appear at once.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground import theme
+from playground.session import Session
+from playground.views.activation_plot import ActivationPlot
+from playground.views.network_view_items import rgba_pixmap
+from playground.views.network_view_layout import image_side
+
+STEPS_PER_UNIT = 100  # slider resolution: 0.01
+DEFAULT_LIMIT = 5.0  # sliders start at [−5, 5] and grow to fit the values (see initial_limit) ...
+MANY_INPUTS = 100  # ... except the weights of a neuron with this many inputs or more: [−1, 1], because
+# each of its weights is small (~0.03 from a digit's 784 pixels) and 0.01 steps must still move them
+SHOWN_TERMS = 4  # a neuron with more inputs has its z written with its biggest terms and "… more"
+IMAGE_SCALE = 5  # a 28x28 weight picture is drawn 140 pixels wide
+RUN_REFRESH_HZ = 10  # during Run the inspector follows the snapshots at most this often
+
+WEIGHT_TIP = ("A weight says how much this neuron listens to one input: the input's activation is\n"
+              "multiplied by it. Positive weights push the neuron up, negative ones push it down.")
+BIAS_TIP = ("The bias is added to the weighted sum: it says how easily the neuron lights up,\n"
+            "even before any input pushes it. A big negative bias makes it hard to activate.")
+HINT = "Click a neuron in the network to inspect it: its weights and bias become sliders you can move."
+
+
+def initial_limit(values, floor: float = DEFAULT_LIMIT) -> float:
+    """A slider range for a neuron's numbers: room for them to grow 1.5-fold, rounded, at least ±floor.
+
+    One range for all of a neuron's weight sliders keeps them comparable at a glance."""
+    biggest = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    return max(floor, theme.nice_limit(1.5 * biggest)) if math.isfinite(biggest) else floor
+
+
+def fmt(x: float) -> str:
+    """A number as the inspector writes it: 3 decimals, a true minus sign."""
+    text = f"{x:.3f}"
+    return ("−" + text[1:] if text.startswith("-") else text) if text != "-0.000" else "0.000"
+
+
+class ValueSlider(QObject):
+    """A slider for one number, with its value written beside it. Its range grows to fit the value.
+
+    Not a widget itself: its slider and label go straight into the inspector's grid (one widget fewer
+    per row, which counts with 784 rows)."""
+
+    moved = Signal(float)
+
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName(name)
+        self.slider.setSingleStep(1)
+        self.slider.setPageStep(10)
+        self.slider.setMinimumWidth(110)
+        self.value_label = QLabel("0.000")
+        self.value_label.setFixedSize(58, 18)  # fixed: a new text does not relayout hundreds of rows
+        self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.limit = DEFAULT_LIMIT
+        self.value = 0.0
+        self.tip = ""
+        self._apply_range(tip=False)
+        self.slider.valueChanged.connect(self._on_slider)
+
+    def _apply_range(self, tip: bool = True) -> None:
+        n = int(round(self.limit * STEPS_PER_UNIT))
+        self.slider.blockSignals(True)
+        self.slider.setRange(-n, n)
+        self.slider.blockSignals(False)
+        if tip:
+            self.slider.setToolTip(f"{self.tip}\n\nRange −{self.limit:g} … {self.limit:g}, in steps of 0.01; "
+                                   "a value beyond it widens the range.")
+
+    def set_tip(self, text: str) -> None:
+        self.tip = text
+        self._apply_range()
+
+    def set_tip_and_limit(self, text: str, limit: float) -> None:
+        """Both at once: one range update instead of two (it matters for 784 rows)."""
+        self.tip = text
+        self.limit = float(limit)
+        self._apply_range()
+        self.set_value(self.value)
+
+    def set_value(self, value: float) -> None:
+        """Show a value (without emitting moved). A value beyond the range grows the range."""
+        value = float(value)
+        if math.isfinite(value) and abs(value) > self.limit:
+            self.limit = theme.nice_limit(abs(value))
+            self._apply_range()
+        self.value = value
+        position = int(round(value * STEPS_PER_UNIT)) if math.isfinite(value) else 0
+        if position != self.slider.value() and not self.slider.isSliderDown():
+            self.slider.blockSignals(True)
+            self.slider.setValue(position)
+            self.slider.blockSignals(False)
+        text = fmt(value)
+        if text != self.value_label.text():
+            self.value_label.setText(text)
+
+    def set_limit(self, limit: float) -> None:
+        """Set the range to [−limit, limit] (the value label keeps the exact value)."""
+        if limit != self.limit:
+            self.limit = float(limit)
+            self._apply_range()
+            self.set_value(self.value)
+
+    def _on_slider(self, position: int) -> None:
+        self.value = position / STEPS_PER_UNIT
+        self.value_label.setText(fmt(self.value))
+        self.moved.emit(self.value)
+
+
+class SliderPage(QWidget):
+    """The weight slider rows for neurons with n inputs. One page per fan-in, kept while the structure
+    has neurons with that many inputs: switching between a 784-input and a 16-input neuron swaps pages
+    (~50 ms) instead of showing or hiding hundreds of rows (~300 ms)."""
+
+    def __init__(self, n: int, on_moved):
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 4, 0)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.rows: list[tuple[QLabel, ValueSlider]] = []
+        self.labelled_for: int | None = None  # the layer whose sources the row names describe
+        self.named = False
+        for k in range(n):
+            name = QLabel()
+            name.setFixedSize(104, 18)  # fixed sizes: new texts do not relayout hundreds of rows
+            slider = ValueSlider("", self)
+            slider.moved.connect(partial(on_moved, k))
+            grid.addWidget(name, k, 0)
+            grid.addWidget(slider.slider, k, 1)
+            grid.addWidget(slider.value_label, k, 2)
+            self.rows.append((name, slider))
+
+    def set_named(self, named: bool) -> None:
+        """Only the shown page answers to weightSlider0..n-1; a page in reserve has nameless sliders."""
+        if named == self.named:
+            return
+        self.named = named
+        for k, (_, slider) in enumerate(self.rows):
+            slider.slider.setObjectName(f"weightSlider{k}" if named else "")
+
+
+class NeuronInspector(QWidget):
+    """Sliders and numbers for the neuron selected in the Session."""
+
+    explainRequested = Signal(int, int)
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.setObjectName("neuronInspector")
+        self._session = session
+        self._selected: tuple[int, int] | None = None
+        self._pages: dict[int, SliderPage] = {}  # fan-in -> its slider rows
+        self._page: SliderPage | None = None  # the page on show
+        self._weight_limit = DEFAULT_LIMIT
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        self.titleLabel = QLabel()
+        self.titleLabel.setObjectName("inspectorTitle")
+        title_font = QFont()
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        self.titleLabel.setFont(title_font)
+        self.titleLabel.setWordWrap(True)
+        outer.addWidget(self.titleLabel)
+        self.hintLabel = QLabel(HINT)
+        self.hintLabel.setObjectName("inspectorHint")
+        self.hintLabel.setWordWrap(True)
+        self.hintLabel.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        outer.addWidget(self.hintLabel)
+
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        self.formulaLabel = QLabel()
+        self.formulaLabel.setObjectName("formulaLabel")
+        self.formulaLabel.setWordWrap(True)
+        self.formulaLabel.setTextFormat(Qt.TextFormat.RichText)
+        self.formulaLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.formulaLabel.setToolTip(
+            "The neuron's weighted sum z: each input's activation times its weight, all added up, plus the\n"
+            "bias. The activation function f then turns z into the neuron's output a = f(z).")
+        body.addWidget(self.formulaLabel)
+        self.activationPlot = ActivationPlot()
+        body.addWidget(self.activationPlot)
+
+        self.imageRow = QWidget()
+        images = QHBoxLayout(self.imageRow)
+        images.setContentsMargins(0, 0, 0, 0)
+        self.weightsImage, weights_box = self._picture(
+            "its weights: what it looks for",
+            "Each pixel is the weight from that pixel of the digit. Orange: ink there pushes the neuron up;\n"
+            "blue: ink there pushes it down. The pattern is what this neuron has learned to look for.")
+        self.contributionImage, contribution_box = self._picture(
+            "weight × pixel: what it sees now",
+            "Each pixel's ink times its weight, for the shown digit: what each pixel adds to z right now.\n"
+            "Their sum (plus the bias) is the weighted sum z.")
+        images.addWidget(weights_box)
+        images.addWidget(contribution_box)
+        images.addStretch(1)
+        body.addWidget(self.imageRow)
+
+        bias_row = QHBoxLayout()
+        bias_name = QLabel("bias b")
+        bias_name.setToolTip(BIAS_TIP)
+        self.bias = ValueSlider("biasSlider", self)
+        self.bias.set_tip(BIAS_TIP)
+        self.bias.moved.connect(self._bias_moved)
+        bias_row.addWidget(bias_name)
+        bias_row.addWidget(self.bias.slider, 1)
+        bias_row.addWidget(self.bias.value_label)
+        body.addLayout(bias_row)
+
+        self.weightsHeader = QLabel()
+        self.weightsHeader.setToolTip(WEIGHT_TIP)
+        body.addWidget(self.weightsHeader)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("weightScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body.addWidget(self.scroll, 1)
+
+        self.explainButton = QPushButton("Explain this neuron")
+        self.explainButton.setObjectName("explainButton")
+        self.explainButton.setToolTip("Build this neuron's weighted sum and activation as a micrograd "
+                                      "expression graph in the neuron lab, with its real numbers, and\n"
+                                      "step through how backpropagation finds each weight's gradient.")
+        self.explainButton.clicked.connect(self._explain)
+        body.addWidget(self.explainButton)
+        outer.addWidget(self.body, 1)
+        self._spacer = QWidget()
+        self._spacer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        outer.addWidget(self._spacer)
+
+        session.selectionChanged.connect(self._on_selection)
+        session.structureChanged.connect(self._on_structure)
+        # during Run, snapshots come ~30 times a second; hundreds of sliders need not follow that fast
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(int(1000 / RUN_REFRESH_HZ))
+        self._throttle.timeout.connect(self.refresh)
+        session.networkChanged.connect(self._network_changed)
+        session.inputChanged.connect(self.refresh)
+        session.runningChanged.connect(lambda running: None if running else self.refresh())
+        self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self._on_selection(*(session.selected or (-1, -1)))
+
+    def _picture(self, caption: str, tip: str) -> tuple[QLabel, QWidget]:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(2)
+        picture = QLabel()
+        picture.setFixedSize(28 * IMAGE_SCALE, 28 * IMAGE_SCALE)
+        picture.setToolTip(tip)
+        words = QLabel(caption)
+        words.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        words.setToolTip(tip)
+        v.addWidget(picture)
+        v.addWidget(words)
+        return picture, box
+
+    # ------------------------------------------------------------------ selection
+    def _on_structure(self) -> None:
+        # the same (layer, index) may now have another number of inputs, or another activation
+        self._selected = None
+        self._drop_unused_pages()
+        self._on_selection(*(self._session.selected or (-1, -1)))
+
+    def _on_selection(self, layer: int, index: int) -> None:
+        sizes = self._session.network.sizes
+        if layer < 0 or layer >= len(sizes) or index < 0 or index >= sizes[layer]:
+            self._selected = None
+            self.titleLabel.setText("Neuron inspector")
+            self.hintLabel.setText(HINT)
+            self._show_body(False)
+            return
+        if layer == 0:
+            self._selected = None
+            a = float(self._session.activations()[0][index])
+            self.titleLabel.setText(f"Input neuron {self._source_name(0, index)}")
+            self.hintLabel.setText(
+                f"Input neurons have no weights and no bias: this one just holds one number of the input "
+                f"({fmt(a)} for the shown input). Click a neuron in a later layer to see its sliders.")
+            self._show_body(False)
+            return
+        self._selected = (layer, index)
+        self.hintLabel.setText("")
+        self.hintLabel.hide()
+        n_in = sizes[layer - 1]
+        net = self._session.network
+        floor = 1.0 if n_in >= MANY_INPUTS else DEFAULT_LIMIT
+        self._weight_limit = initial_limit(net.weights[layer - 1][index], floor)
+        self._ensure_rows(n_in, layer, self._weight_limit)
+        self.bias.set_limit(initial_limit(net.biases[layer - 1][index]))
+        self.weightsHeader.setText(f"{n_in} incoming weight{'s' if n_in != 1 else ''} "
+                                   f"(one slider per input)")
+        self.imageRow.setVisible(self._session.dataset.is_image and image_side(n_in) is not None
+                                 and layer == 1)
+        self._show_body(True)
+        self.refresh()
+
+    def _show_body(self, shown: bool) -> None:
+        if not shown and self._page is not None:
+            self._page.set_named(False)  # no neuron with weights selected: no weightSlider answers
+        self.body.setVisible(shown)
+        self._spacer.setVisible(not shown)
+        self.hintLabel.setVisible(not shown)
+
+    def _source_name(self, layer: int, k: int) -> str:
+        """The name of neuron k of `layer`, as a weight's source."""
+        sizes = self._session.network.sizes
+        if layer == 0:
+            side = image_side(sizes[0]) if self._session.dataset.is_image else None
+            if side:
+                row, col = divmod(k, side)
+                return f"pixel {row},{col}"
+            return f"x{k + 1}"
+        return f"h{layer}·{k}" if layer < len(sizes) - 1 else f"out {k}"
+
+    @property
+    def _rows(self) -> list[tuple[QLabel, ValueSlider]]:
+        return self._page.rows if self._page is not None else []
+
+    @property
+    def _n_rows(self) -> int:
+        return len(self._rows)
+
+    def _ensure_rows(self, n: int, layer: int, limit: float) -> None:
+        """Show the page of n slider rows, named weightSlider0..n-1 with range ±limit."""
+        page = self._pages.get(n)
+        if page is None:
+            page = self._pages[n] = SliderPage(n, self._weight_moved)
+        if page is not self._page:
+            if self._page is not None:
+                self._page.set_named(False)
+                self.scroll.takeWidget()  # keep it (takeWidget does not delete) for the next time
+            self.scroll.setWidget(page)
+            self._page = page
+        page.set_named(True)
+        relabel = page.labelled_for != layer
+        for k, (name, slider) in enumerate(page.rows):
+            if relabel:
+                source = self._source_name(layer - 1, k)
+                name.setText(f"w{k} ← {source}")
+                slider.set_tip_and_limit(f"Weight {k}, from {source}.\n{WEIGHT_TIP}", limit)
+            else:
+                slider.set_limit(limit)
+        page.labelled_for = layer
+
+    def _drop_unused_pages(self) -> None:
+        """Forget the pages of fan-ins the current structure no longer has."""
+        fan_ins = set(self._session.network.sizes[:-1])
+        for n in [n for n in self._pages if n not in fan_ins]:
+            page = self._pages.pop(n)
+            if page is self._page:
+                self.scroll.takeWidget()
+                self._page = None
+            page.deleteLater()
+        for page in self._pages.values():
+            page.labelled_for = None  # names may differ now (e.g. image vs 2-D input)
+
+    def weight_sliders(self) -> list[QSlider]:
+        """The sliders in use, weightSlider0..n-1."""
+        return [slider.slider for _, slider in self._rows] if self._selected else []
+
+    # ------------------------------------------------------------------ showing numbers
+    def _network_changed(self) -> None:
+        if not self._session.running:
+            self.refresh()  # paused: a slider, a Step — show it at once
+        elif not self._throttle.isActive():
+            self._throttle.start()
+
+    def refresh(self) -> None:
+        """Show the selected neuron's current numbers (after an edit, a step, a snapshot, a new input)."""
+        if self._selected is None:
+            if self._session.selected is not None and self._session.selected[0] == 0:
+                self._on_selection(*self._session.selected)
+            return
+        s = self._session
+        layer, index = self._selected
+        net = s.network
+        if layer >= len(net.sizes) or index >= net.sizes[layer]:
+            return
+        w = net.weights[layer - 1][index]
+        b = float(net.biases[layer - 1][index])
+        inputs = s.activations()[layer - 1]
+        z = float(s.weighted_sums()[layer - 1][index])
+        a = float(s.activations()[layer][index])
+        name = net.layer_activation(layer)
+        biggest = float(np.max(np.abs(w))) if len(w) else 0.0
+        if math.isfinite(biggest) and biggest > self._weight_limit:
+            self._weight_limit = theme.nice_limit(biggest)  # grow all together: they stay comparable
+            for _, slider in self._rows:
+                slider.set_limit(self._weight_limit)
+        # during Run only the rows in sight follow each snapshot; the rest catch up when scrolled into
+        # view or when Run pauses (hundreds of off-screen sliders would cost the GUI thread for nothing)
+        self._sync_rows(w, self._visible_rows() if s.running else range(len(self._rows)))
+        self.bias.set_value(b)
+        role = "output" if layer == len(net.sizes) - 1 else f"hidden layer {layer}"
+        self.titleLabel.setText(f"Neuron {index} of the {role} · {name}")
+        self.formulaLabel.setText(self._formula(w, inputs, b, z, a, name))
+        others = None
+        if name == "softmax":
+            zs = s.weighted_sums()[layer - 1]
+            others = np.delete(np.asarray(zs, dtype=float), index)
+        self.activationPlot.show_neuron(name, z, a, others)
+        if not self.imageRow.isHidden():
+            self._show_pictures(w, inputs)
+
+    def _sync_rows(self, w, rows: range) -> None:
+        for k in rows:
+            self._rows[k][1].set_value(float(w[k]))
+
+    def _visible_rows(self) -> range:
+        """The slider rows inside the scroll area's viewport (with a small margin)."""
+        rows = self._rows
+        n = len(rows)
+        if n < 2:
+            return range(n)
+        pitch = max((rows[-1][0].y() - rows[0][0].y()) / (n - 1), 1.0)
+        top = self.scroll.verticalScrollBar().value()
+        first = max(0, int((top - rows[0][0].y()) / pitch) - 2)
+        last = min(n, int((top + self.scroll.viewport().height()) / pitch) + 3)
+        return range(first, last)
+
+    def _scrolled(self) -> None:
+        if self._selected is not None and self._session.running:
+            layer, index = self._selected
+            self._sync_rows(self._session.network.weights[layer - 1][index], self._visible_rows())
+
+    def _formula(self, w, inputs, b: float, z: float, a: float, name: str) -> str:
+        """z = w·a + b written out with the neuron's own numbers, then a = f(z)."""
+        terms = np.asarray(w, dtype=float) * np.asarray(inputs, dtype=float)
+        n = len(terms)
+        pos, neg = theme.POSITIVE, theme.NEGATIVE
+
+        def coloured(x: float) -> str:
+            return f"<span style='color:{pos if x >= 0 else neg}'>{fmt(x)}</span>"
+
+        if n <= SHOWN_TERMS + 1:
+            shown = range(n)
+            rest = None
+        else:
+            shown = sorted(np.argsort(-np.abs(terms))[:SHOWN_TERMS])
+            rest_index = np.setdiff1d(np.arange(n), shown)
+            rest = (len(rest_index), float(terms[rest_index].sum()))
+        parts = [f"{coloured(float(w[k]))}×{fmt(float(inputs[k]))}" for k in shown]
+        line = " + ".join(parts)
+        if rest is not None:
+            line += f" + <i>({rest[0]} smaller terms: {fmt(rest[1])})</i>"
+        line += f" + b {coloured(b)}"
+        if name == "softmax":
+            squash = f"<b>a = e<sup>z</sup> / Σ e<sup>z of every output</sup></b> = <b>{fmt(a)}</b>"
+        else:
+            squash = f"<b>a = {name}(z)</b> = {name}({fmt(z)}) = <b>{fmt(a)}</b>"
+        return f"<b>z = Σ w×a + b</b> = {line}<br><b>z = {fmt(z)}</b><br>{squash}"
+
+    def _show_pictures(self, w, inputs) -> None:
+        side = image_side(len(w))
+        if side is None:
+            return
+        w = np.asarray(w, dtype=float)
+        limit = float(np.max(np.abs(w))) or 1.0
+        self.weightsImage.setPixmap(self._scaled(theme.diverging(w, limit).reshape(side, side, 4)))
+        contribution = w * np.asarray(inputs, dtype=float)
+        c_limit = float(np.max(np.abs(contribution))) or 1.0
+        self.contributionImage.setPixmap(
+            self._scaled(theme.diverging(contribution, c_limit).reshape(side, side, 4)))
+
+    @staticmethod
+    def _scaled(rgba: np.ndarray) -> QPixmap:
+        pixmap = rgba_pixmap(rgba)
+        return pixmap.scaled(pixmap.width() * IMAGE_SCALE, pixmap.height() * IMAGE_SCALE,
+                             Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)
+
+    # ------------------------------------------------------------------ edits
+    def _weight_moved(self, k: int, value: float) -> None:
+        if self._selected is not None and k < self._n_rows:
+            layer, index = self._selected
+            self._session.set_weight(layer, index, k, value)
+
+    def _bias_moved(self, value: float) -> None:
+        if self._selected is not None:
+            layer, index = self._selected
+            self._session.set_bias(layer, index, value)
+
+    def _explain(self) -> None:
+        if self._selected is not None:
+            self.explainRequested.emit(*self._selected)

@@ -1,0 +1,456 @@
+"""The Neuron lab's canvas: a Value graph drawn the way micrograd's draw_dot draws it, but alive.
+
+Each value is a box "label | data | grad", each operator a small round node between its operands
+and its result, edges run operand -> operator -> result, columns follow the topological order
+(left to right). Items are created once per graph shape; new numbers only change their text and colour.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
+
+from engine import graph
+from engine.value import Value
+from playground import theme
+from playground.views.lab_model import fmt
+
+BOX_HEIGHT = 30.0
+ROW = 46.0  # vertical distance between rows: a box plus breathing room
+COLUMN_GAP = 26.0
+OP_RADIUS = 17.0
+PAD = 8.0
+MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+LEGIBLE_ZOOM = 0.5  # below this the 10 pt box text is too small to read: fit shows the output end instead
+
+
+def layout(g: nx.DiGraph) -> dict[str, tuple[int, float]]:
+    """(column, row) for every node of a draw_dot-shaped graph (operator nodes included).
+
+    Columns: the topological generations (networkx) counted back from the output, so every value sits
+    as far right as it can, just before its first use: a bias added at the end is drawn near the end.
+    Rows: leaves take one row each in depth-first order from the output (operands in order), a result
+    sits at the mean row of its operands, and rows inside a column are then pushed apart to at least 1.
+    For a tree that order has no crossings; shared values (a + a) only add a little push.
+    """
+    column: dict[str, int] = {}
+    generations = list(nx.topological_generations(g.reverse(copy=False)))
+    for distance, generation in enumerate(generations):
+        for node in generation:
+            column[node] = len(generations) - 1 - distance
+
+    root = next(n for n in g.nodes if g.out_degree(n) == 0)
+    names = {id(a["value"]): n for n, a in g.nodes(data=True) if a["kind"] == "value"}
+    row: dict[str, float] = {}
+    next_leaf = 0.0
+    stack: list[tuple[str, bool]] = [(root, False)]
+    while stack:  # depth-first, without recursion (graphs can be deep)
+        node, operands_done = stack.pop()
+        if node in row:
+            continue
+        operands = _operands_in_order(g, node, names)
+        if not operands:
+            row[node] = next_leaf
+            next_leaf += 1.0
+        elif operands_done:
+            row[node] = sum(row[p] for p in operands) / len(operands)
+        else:
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(operands) if p not in row)
+
+    by_column: dict[int, list[str]] = {}
+    for node, c in column.items():
+        by_column.setdefault(c, []).append(node)
+    for nodes in by_column.values():
+        nodes.sort(key=lambda n: row[n])
+        for above, below in zip(nodes, nodes[1:], strict=False):
+            row[below] = max(row[below], row[above] + 1.0)
+    return {n: (column[n], row[n]) for n in g.nodes}
+
+
+def _operands_in_order(g: nx.DiGraph, node: str, names: dict[int, str]) -> list[str]:
+    """A node's operands in the order the expression wrote them (a value's operand is its operator)."""
+    if g.nodes[node]["kind"] == "value":
+        return list(g.predecessors(node))
+    result = next(iter(g.successors(node)))
+    seen: list[str] = []
+    for child in g.nodes[result]["value"]._prev:
+        name = names[id(child)]
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def grad_colour(grad: float, largest: float) -> QColor:
+    """Orange for a positive grad, blue for a negative one; stronger for a bigger |grad|."""
+    if grad == 0.0 or largest == 0.0:
+        return QColor(0, 0, 0, 0)
+    colour = QColor(theme.POSITIVE if grad > 0 else theme.NEGATIVE)
+    colour.setAlphaF(0.3 + 0.7 * min(abs(grad) / largest, 1.0))
+    return colour
+
+
+class ValueItem(QGraphicsRectItem):
+    """A value's box: three fields, "label | data … | grad …", the grad field coloured by the grad."""
+
+    def __init__(self, value: Value, font: QFont, label_width: float, number_width: float) -> None:
+        super().__init__(0, 0, label_width + 2 * number_width, BOX_HEIGHT)
+        self.value = value
+        self.setBrush(QColor(theme.PANEL))
+        self.setPen(QPen(QColor(theme.TEXT_DIM), 1.2))
+        self.gradField = QGraphicsRectItem(label_width + number_width, 0, number_width, BOX_HEIGHT, self)
+        self.gradField.setPen(QPen(Qt.PenStyle.NoPen))
+        self.fields: list[QGraphicsSimpleTextItem] = []
+        # (left, width) of the three fields: label | data | grad
+        self.spans = [(0.0, label_width), (label_width, number_width),
+                      (label_width + number_width, number_width)]
+        for _ in self.spans:
+            text = QGraphicsSimpleTextItem(self)
+            text.setFont(font)
+            text.setBrush(QColor(theme.TEXT))
+            self.fields.append(text)
+        for x in (label_width, label_width + number_width):
+            divider = QGraphicsPathItem(self)
+            path = QPainterPath(QPointF(x, 0))
+            path.lineTo(x, BOX_HEIGHT)
+            divider.setPath(path)
+            divider.setPen(QPen(QColor(theme.TEXT_DIM), 1))
+        self.setToolTip("A value: its label, its data (computed by the forward pass) and its grad "
+                        "(how much the output changes per unit change of this value).")
+
+    def update_from(self, value: Value, largest_grad: float) -> None:
+        self.value = value
+        texts = (value.label, f"data {fmt(value.data)}", f"grad {fmt(value.grad)}")
+        colour = grad_colour(value.grad, largest_grad)
+        self.gradField.setBrush(colour)
+        for item, text, (left, width) in zip(self.fields, texts, self.spans, strict=True):
+            item.setText(text)
+            bounds = item.boundingRect()
+            item.setPos(left + (width - bounds.width()) / 2, (BOX_HEIGHT - bounds.height()) / 2)
+        strong = colour.alphaF() > 0.6
+        self.fields[2].setBrush(QColor("#15161a") if strong else QColor(theme.TEXT))
+
+    def texts(self) -> tuple[str, str, str]:
+        """What the box shows, read from its text items: (label, "data …", "grad …")."""
+        return tuple(item.text() for item in self.fields)  # type: ignore[return-value]
+
+    def set_lit(self, lit: bool) -> None:
+        self.setPen(QPen(QColor(theme.HIGHLIGHT), 3) if lit else QPen(QColor(theme.TEXT_DIM), 1.2))
+
+
+class OpItem(QGraphicsEllipseItem):
+    """An operator node (+, *, tanh, exp, **-1 …) between its operands and its result."""
+
+    def __init__(self, op: str, font: QFont) -> None:
+        width = max(2 * OP_RADIUS, QFontMetricsF(font).horizontalAdvance(op) + 14)
+        super().__init__(0, 0, width, 2 * OP_RADIUS)
+        self.op = op
+        self.setBrush(QColor("#34363f"))
+        self.setPen(QPen(QColor(theme.TEXT_DIM), 1.2))
+        self.text = QGraphicsSimpleTextItem(op, self)
+        self.text.setFont(font)
+        self.text.setBrush(QColor(theme.TEXT))
+        bounds = self.text.boundingRect()
+        self.text.setPos((width - bounds.width()) / 2, (2 * OP_RADIUS - bounds.height()) / 2)
+        self.setToolTip(f"The operator “{op}”: it takes the values on its left and makes the value on "
+                        "its right. In backward it multiplies the incoming grad by its local derivative.")
+
+    def set_lit(self, lit: bool) -> None:
+        self.setPen(QPen(QColor(theme.HIGHLIGHT), 3) if lit else QPen(QColor(theme.TEXT_DIM), 1.2))
+
+
+class EdgeItem(QGraphicsPathItem):
+    """A curved arrow from the right side of one node to the left side of another."""
+
+    def __init__(self, start: QPointF, end: QPointF) -> None:
+        super().__init__()
+        path = QPainterPath(start)
+        bend = max(20.0, (end.x() - start.x()) / 2)
+        path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
+        arrow = QPolygonF([end, end + QPointF(-8, -4.5), end + QPointF(-8, 4.5), end])
+        path.addPolygon(arrow)
+        self.setPath(path)
+        self.setZValue(-1)
+        self.set_lit(False)
+
+    def set_lit(self, lit: bool) -> None:
+        colour = QColor(theme.HIGHLIGHT if lit else theme.TEXT_DIM)
+        self.setPen(QPen(colour, 2.5 if lit else 1.3))
+        self.setBrush(colour)
+
+
+class GraphView(QGraphicsView):
+    """The lab's canvas (objectName "graphView"): pan by dragging, zoom with the wheel or +/-."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("graphView")
+        self.setScene(QGraphicsScene(self))
+        self.setBackgroundBrush(QColor(theme.BACKGROUND))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumHeight(120)  # a docked lab still shows a few rows of boxes
+        self.setToolTip("The expression graph. Drag to pan, scroll or press +/− to zoom, 0 to fit.")
+        self.box_font = QFont()
+        self.box_font.setPointSizeF(10)
+        self.op_font = QFont(self.box_font)
+        self.op_font.setPointSizeF(12)
+        self.op_font.setBold(True)
+        self.value_items: dict[str, ValueItem] = {}
+        self.op_items: dict[str, OpItem] = {}
+        self.edge_items: dict[tuple[str, str], list[EdgeItem]] = {}
+        self.names: dict[int, str] = {}  # id(Value) -> node name
+        self._shape: tuple = ()
+        self._callout = QGraphicsSimpleTextItem()
+        self._callout_box = QGraphicsRectItem()
+        self._lit: list = []
+        self._graph_rect = QRectF()  # the nodes and arrows, without the backward callout
+        self._auto_fit = True
+        self._root_name = ""
+        # Scroll bars stay hidden (dragging still pans): showing and hiding them as the graph is fitted
+        # would resize the viewport, refit, and so on without end.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    # ---- content -------------------------------------------------------------------------------
+    def set_expression(self, root: Value) -> None:
+        """Show the graph of ``root``. Same shape as before: only numbers change; else redraw."""
+        g = graph.to_networkx(root, operator_nodes=True)
+        shape = tuple((n, a["kind"], a.get("op"), a.get("label")) for n, a in g.nodes(data=True))
+        shape += tuple(g.edges)
+        self.names = graph.value_ids(root)
+        if shape != self._shape:
+            self._shape = shape
+            self._build(g)
+            self.fit()
+        else:
+            for node, attrs in g.nodes(data=True):
+                if attrs["kind"] == "value":
+                    self.value_items[node].value = attrs["value"]
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read every value's data and grad into its box."""
+        largest = max((abs(item.value.grad) for item in self.value_items.values()), default=0.0)
+        for item in self.value_items.values():
+            item.update_from(item.value, largest)
+
+    def item_for(self, value: Value) -> ValueItem:
+        return self.value_items[self.names[id(value)]]
+
+    def boxes_by_label(self) -> dict[str, tuple[str, str, str]]:
+        """The displayed text of every labelled box, keyed by its displayed label."""
+        return {item.texts()[0]: item.texts() for item in self.value_items.values() if item.texts()[0]}
+
+    def to_op_texts(self) -> list[str]:
+        """The text of every operator node, as drawn."""
+        return [item.text.text() for item in self.op_items.values()]
+
+    def lit_value(self) -> Value | None:
+        """The value whose box is lit up (during backward), if any."""
+        return next((item.value for item in self._lit if isinstance(item, ValueItem)), None)
+
+    def callout_text(self) -> str:
+        return self._callout.text() if self._callout.isVisible() else ""
+
+    def no_overlaps(self) -> bool:
+        """True when no two nodes' drawn shapes intersect."""
+        rects = [item.sceneBoundingRect() for item in [*self.value_items.values(), *self.op_items.values()]]
+        return not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+
+    def _build(self, g: nx.DiGraph) -> None:
+        scene = self.scene()
+        scene.clear()
+        self.value_items.clear()
+        self.op_items.clear()
+        self.edge_items.clear()
+        self._lit = []
+        metrics = QFontMetricsF(self.box_font)
+        number_width = metrics.horizontalAdvance("grad -000.0000") + 2 * PAD
+        items: dict[str, QGraphicsItem] = {}
+        for node, attrs in g.nodes(data=True):
+            if attrs["kind"] == "value":
+                label_width = max(34.0, metrics.horizontalAdvance(attrs["label"]) + 2 * PAD)
+                item = ValueItem(attrs["value"], self.box_font, label_width, number_width)
+                self.value_items[node] = item
+            else:
+                item = OpItem(attrs["op"], self.op_font)
+                self.op_items[node] = item
+            scene.addItem(item)
+            items[node] = item
+
+        positions = layout(g)
+        n_columns = max(c for c, _ in positions.values()) + 1
+        widths = [0.0] * n_columns
+        for node, (c, _) in positions.items():
+            widths[c] = max(widths[c], items[node].rect().width())
+        lefts = [0.0]
+        for w in widths[:-1]:
+            lefts.append(lefts[-1] + w + COLUMN_GAP)
+        for node, (c, r) in positions.items():
+            rect = items[node].rect()
+            x = lefts[c] + (widths[c] - rect.width()) / 2
+            items[node].setPos(x, r * ROW + (BOX_HEIGHT - rect.height()) / 2)
+
+        for source, target, count in g.edges(data="count"):
+            a = items[source].sceneBoundingRect()
+            b = items[target].sceneBoundingRect()
+            edges = []
+            for k in range(count):
+                offset = (k - (count - 1) / 2) * 9.0  # a value used twice gets two visible arrows
+                start = QPointF(a.right(), a.center().y() + offset)
+                end = QPointF(b.left(), b.center().y() + offset)
+                edge = EdgeItem(start, end)
+                scene.addItem(edge)
+                edges.append(edge)
+            self.edge_items[(source, target)] = edges
+
+        self._graph_rect = scene.itemsBoundingRect()
+        self._root_name = next(n for n in g.nodes if g.out_degree(n) == 0)
+        self._callout = QGraphicsSimpleTextItem()
+        font = QFont(self.box_font)
+        font.setBold(True)
+        self._callout.setFont(font)
+        self._callout.setBrush(QColor(theme.HIGHLIGHT))
+        self._callout_box = QGraphicsRectItem()
+        self._callout_box.setBrush(QColor(theme.BACKGROUND))
+        self._callout_box.setPen(QPen(QColor(theme.HIGHLIGHT), 1))
+        for item in (self._callout_box, self._callout):
+            item.setZValue(10)
+            item.setVisible(False)
+            scene.addItem(item)
+        # room to pan a little past the graph's edges
+        scene.setSceneRect(self._graph_rect.adjusted(-400, -300, 400, 300))
+
+    # ---- backward animation ----------------------------------------------------------------------
+    def light(self, value: Value | None, callout: str = "") -> None:
+        """Light up ``value``'s box and the arrows its grad came along; show ``callout`` above it."""
+        for item in self._lit:
+            item.set_lit(False)
+        self._lit = []
+        self._callout.setVisible(False)
+        self._callout_box.setVisible(False)
+        if value is None or id(value) not in self.names:
+            return
+        name = self.names[id(value)]
+        box = self.value_items[name]
+        self._lit.append(box)
+        for (source, target), edges in self.edge_items.items():
+            if source == name:  # the arrows to the operators that used this value
+                self._lit.extend(edges)
+                self._lit.append(self.op_items[target])
+        for item in self._lit:
+            item.set_lit(True)
+        if callout:
+            self._callout.setText(callout)
+            r = self._callout.boundingRect()
+            top_left = box.sceneBoundingRect().topLeft() + QPointF(0, -r.height() - 8)
+            self._callout.setPos(top_left)
+            self._callout_box.setRect(QRectF(top_left, r.size()).adjusted(-4, -2, 4, 2))
+            self._callout.setVisible(True)
+            self._callout_box.setVisible(True)
+        self.ensureVisible(box, 40, 40)
+
+    # ---- pan and zoom ----------------------------------------------------------------------------
+    def zoom(self, factor: float) -> None:
+        self._auto_fit = False
+        current = self.transform().m11()
+        factor = min(max(current * factor, MIN_ZOOM), MAX_ZOOM) / current
+        self.scale(factor, factor)
+
+    def fit(self) -> None:
+        """Show the whole graph, at most 1.3× enlarged. If that would make the text too small to read
+        (a wide graph in a small panel), zoom to a legible size and show the output end instead:
+        the rest is a drag away."""
+        self._auto_fit = True
+        rect = self._graph_rect.adjusted(-20, -40, 20, 20)
+        if rect.isEmpty():
+            return
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        scale = self.transform().m11()
+        if LEGIBLE_ZOOM <= scale <= 1.3:
+            return
+        scale = min(max(scale, LEGIBLE_ZOOM), 1.3)
+        self.resetTransform()
+        self.scale(scale, scale)
+        visible_width = self.viewport().width() / scale
+        centre_x = max(rect.center().x(), rect.right() - visible_width / 2)
+        output = self.value_items.get(self._root_name)
+        centre_y = output.sceneBoundingRect().center().y() if output is not None else rect.center().y()
+        self.centerOn(QPointF(centre_x, centre_y))
+
+    def whole_graph_visible(self) -> bool:
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        return visible.contains(self._graph_rect)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.zoom(1.15 ** (event.angleDelta().y() / 120))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom(0.8)
+        elif key == Qt.Key.Key_0:
+            self.fit()
+        else:
+            super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._auto_fit:  # until the user zooms, the whole graph follows the window's size
+            self.fit()
+
+    # ---- export ----------------------------------------------------------------------------------
+    def export_image(self, path: str | Path) -> None:
+        """The whole graph as a PNG (twice the screen resolution) or an SVG, chosen by the extension."""
+        path = Path(path)
+        self.light(None)
+        rect = self._graph_rect.adjusted(-20, -20, 20, 20)
+        if path.suffix.lower() == ".svg":
+            from PySide6.QtSvg import QSvgGenerator  # QtSvg ships with PySide6-Essentials
+
+            generator = QSvgGenerator()
+            generator.setFileName(str(path))
+            generator.setSize(QSize(int(rect.width()), int(rect.height())))
+            generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+            generator.setTitle("Expression graph")
+            painter = QPainter(generator)
+            painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), QColor(theme.BACKGROUND))
+            self.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+            painter.end()
+            return
+        image = QImage(int(rect.width() * 2), int(rect.height() * 2), QImage.Format.Format_ARGB32)
+        image.fill(QColor(theme.BACKGROUND))
+        painter = QPainter(image)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.scene().render(painter, QRectF(0, 0, image.width(), image.height()), rect)
+        painter.end()
+        if not image.save(str(path)):
+            raise OSError(f"could not write the image to {path}")

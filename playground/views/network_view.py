@@ -1,0 +1,634 @@
+"""The network drawn as a graph: neurons coloured by their activation, edges by their weight.
+
+Items are created once per structure (sizes, activation, dataset) and then only recoloured, so a
+frame during Run costs a few array operations and one repaint. Geometry is in viewport pixels (see
+network_view_layout), so text stays legible at any window size and a resize only moves items.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QMenu,
+    QToolTip,
+)
+
+from playground import theme
+from playground.session import Session
+from playground.views.network_view_items import (
+    EdgeLayerItem,
+    NeuronLayerItem,
+    gradient_brush,
+    rgba_pixmap,
+)
+from playground.views.network_view_layout import (
+    BOTTOM,
+    Layout,
+    compute_layout,
+    image_side,
+    point_segment_distance,
+)
+
+EDGE_BUDGET = 2000  # at most this many edges drawn in all (the strongest ones), so frames stay cheap
+MIN_EDGES_PER_GAP = 300
+IMAGE_EDGES_PER_NEURON = 8  # from a 784-pixel input, each neuron's 8 strongest weights are drawn
+SELECTED_EDGES = 32  # a selected neuron with more inputs shows this many of its strongest ones
+HIT_SLOP = 3.0  # pixels of tolerance around a neuron or an edge for hover and click
+
+ACTIVATION_WORDS = {
+    "sigmoid": ("sigmoid", "0 = off", "1 = on"),
+    "softmax": ("softmax (share of belief)", "0", "1"),
+    "tanh": ("tanh", "−1", "+1"),
+    "relu": ("ReLU", "", ""),
+    "linear": ("linear (a = z)", "", ""),
+}
+
+VIEW_HELP = (
+    "Each circle is a neuron; its colour is its activation, how strongly it fires for the shown input.\n"
+    "Each line is a weight: orange ones are positive (they excite the next neuron), blue ones negative\n"
+    "(they hold it back); thicker lines are bigger weights.\n"
+    "Hover a neuron or a line for its numbers. Click a neuron to inspect it; right-click it to explain it."
+)
+
+
+def _font(pixels: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
+
+
+class _LegendEntry:
+    """A colour bar with its meaning and range, e.g. "sigmoid   0 = off [bar] 1 = on"."""
+
+    BAR_W, BAR_H = 92.0, 10.0
+
+    def __init__(self, scene: QGraphicsScene, title: str, kind: str):
+        self.kind = kind
+        self.title = scene.addSimpleText(title, _font(11))
+        self.title.setBrush(QColor(theme.TEXT_DIM))
+        self.bar = scene.addRect(QRectF(0, 0, self.BAR_W, self.BAR_H), QPen(QColor(theme.NEURON_OUTLINE)))
+        table = theme.SEQUENTIAL_LUT if kind == "sequential" else theme.DIVERGING_LUT
+        self.bar.setBrush(gradient_brush(table, QRectF(0, 0, self.BAR_W, self.BAR_H)))
+        self.lo = scene.addSimpleText("", _font(10))
+        self.hi = scene.addSimpleText("", _font(10))
+        for item in (self.lo, self.hi):
+            item.setBrush(QColor(theme.TEXT_DIM))
+
+    def set_range(self, lo_text: str, hi_text: str) -> None:
+        self.lo.setText(lo_text)
+        self.hi.setText(hi_text)
+
+    def place(self, x: float, y: float) -> float:
+        """Put the entry at (x, y); returns its width."""
+        self.title.setPos(x, y)
+        bar_y = y + 16
+        lo_w = self.lo.boundingRect().width()
+        self.lo.setPos(x, bar_y - 2)
+        self.bar.setPos(x + lo_w + 4, bar_y)
+        self.hi.setPos(x + lo_w + 8 + self.BAR_W, bar_y - 2)
+        return max(self.title.boundingRect().width(), lo_w + 12 + self.BAR_W + self.hi.boundingRect().width())
+
+
+class NetworkView(QGraphicsView):
+    """The shown network for the shown input. Reads the Session; changes it only via select_neuron."""
+
+    explainRequested = Signal(int, int)
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.setObjectName("networkView")
+        self._session = session
+        self._scene = QGraphicsScene(self)
+        self.setScene(self._scene)
+        self.setBackgroundBrush(QColor(theme.BACKGROUND))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setMouseTracking(True)
+        self.setMinimumSize(420, 300)
+        self.setAccessibleName("Network view")
+        self.setAccessibleDescription(VIEW_HELP)
+        self.displayed_activations: list[np.ndarray] = []  # what the colours show (for tests, tooltips)
+        self.layout_: Layout | None = None
+        self.rebuild()
+        session.structureChanged.connect(self.rebuild)
+        session.networkChanged.connect(self.recolour)
+        session.inputChanged.connect(self.recolour)
+        session.selectionChanged.connect(self._on_selection)
+
+    # ------------------------------------------------------------------ building (once per structure)
+    def rebuild(self) -> None:
+        """Create the items for the current structure. Called when sizes, activation or data change."""
+        s = self._session
+        net = s.network
+        self._sizes = list(net.sizes)
+        self._image_side = image_side(self._sizes[0]) if s.dataset.is_image else None
+        self._scene.clear()
+        self._neuron_items: dict[int, NeuronLayerItem] = {}
+        self._edge_items: list[EdgeLayerItem] = []
+        self._input_image: QGraphicsPixmapItem | None = None
+        self._weights_image: QGraphicsPixmapItem | None = None
+        self._weights_caption: QGraphicsSimpleTextItem | None = None
+
+        n_gaps = len(self._sizes) - 1
+        budget = max(MIN_EDGES_PER_GAP, EDGE_BUDGET // max(n_gaps, 1))
+        self._edges_per_neuron: list[int] = []
+        for l in range(1, len(self._sizes)):
+            n_in, n_out = self._sizes[l - 1], self._sizes[l]
+            k = n_in if n_in * n_out <= budget else max(1, min(n_in, budget // n_out))
+            if l == 1 and self._image_side:
+                k = min(k, IMAGE_EDGES_PER_NEURON)
+            self._edges_per_neuron.append(k)
+            edges = EdgeLayerItem()
+            edges.setZValue(0)
+            self._scene.addItem(edges)
+            self._edge_items.append(edges)
+
+        for l, n in enumerate(self._sizes):
+            if l == 0 and self._image_side:
+                self._input_image = self._scene.addPixmap(rgba_pixmap(np.zeros((1, 1, 4), np.uint8)))
+                self._input_image.setTransformationMode(Qt.TransformationMode.FastTransformation)
+                self._input_image.setZValue(2)
+                self._input_frame = self._scene.addRect(QRectF(), QPen(QColor(theme.NEURON_OUTLINE)))
+                self._input_frame.setZValue(2)
+                self._weights_image = self._scene.addPixmap(rgba_pixmap(np.zeros((1, 1, 4), np.uint8)))
+                self._weights_image.setTransformationMode(Qt.TransformationMode.FastTransformation)
+                self._weights_image.setZValue(2)
+                self._weights_caption = self._scene.addSimpleText("", _font(11))
+                self._weights_caption.setBrush(QColor(theme.TEXT_DIM))
+                self._weights_caption.setZValue(2)
+                # a plain panel under the picture and its caption, so edges leaving the digit do not
+                # run through the words
+                self._weights_panel = self._scene.addRect(QRectF(), QPen(Qt.PenStyle.NoPen),
+                                                          QColor(theme.BACKGROUND))
+                self._weights_panel.setZValue(1.5)
+                continue
+            item = NeuronLayerItem(np.zeros((n, 2)), 4.0)
+            item.setZValue(3)
+            self._scene.addItem(item)
+            self._neuron_items[l] = item
+
+        self._selected_edges = EdgeLayerItem(highlight=True)
+        self._selected_edges.setZValue(4)
+        self._scene.addItem(self._selected_edges)
+        self._ring = QGraphicsEllipseItem()
+        self._ring.setPen(QPen(QColor(theme.HIGHLIGHT), 2.5))
+        self._ring.setZValue(5)
+        self._scene.addItem(self._ring)
+        self._pixel_ring = QGraphicsRectItem()
+        self._pixel_ring.setPen(QPen(QColor(theme.HIGHLIGHT), 2.0))
+        self._pixel_ring.setZValue(5)
+        self._scene.addItem(self._pixel_ring)
+
+        self._captions = []
+        for l in range(len(self._sizes)):
+            caption = self._scene.addSimpleText(self._caption_text(l), _font(12))
+            caption.setBrush(QColor(theme.TEXT))
+            self._captions.append(caption)
+
+        classes = list(s.dataset.classes)
+        n_out = self._sizes[-1]
+        self._output_labels = []
+        if n_out <= 40:
+            for _ in range(n_out):
+                label = self._scene.addSimpleText("", _font(12))
+                label.setZValue(3)
+                self._output_labels.append(label)
+        self._classes = classes
+        self._input_labels = []
+        if not self._image_side and self._sizes[0] <= 40:
+            for _ in range(self._sizes[0]):
+                label = self._scene.addSimpleText("", _font(12))
+                label.setBrush(QColor(theme.TEXT_DIM))
+                self._input_labels.append(label)
+
+        self._legend: dict[str, _LegendEntry] = {}
+        for name in self._scale_names():
+            kind = "sequential" if name in ("sigmoid", "softmax", "pixels") else "diverging"
+            self._legend[name] = _LegendEntry(self._scene, self._legend_title(name), kind)
+        self._edge_legend = self._scene.addSimpleText(
+            "lines: orange = positive weight (excites), blue = negative (inhibits); thicker = bigger",
+            _font(11))
+        self._edge_legend.setBrush(QColor(theme.TEXT_DIM))
+        self._note = self._scene.addSimpleText(self._note_text(), _font(11))
+        self._note.setBrush(QColor(theme.TEXT_DIM))
+
+        self.relayout()
+
+    def _scale_names(self) -> list[str]:
+        """One legend entry per distinct colour scale: the input's and each activation's."""
+        net = self._session.network
+        names = ["pixels" if self._image_side else "inputs"]
+        for l in range(1, len(self._sizes)):
+            name = net.layer_activation(l)
+            if name not in names:
+                names.append(name)
+        return names
+
+    def _legend_title(self, name: str) -> str:
+        if name == "pixels":
+            return "input pixels: blank → ink"
+        if name == "inputs":
+            return "input values"
+        words = ACTIVATION_WORDS.get(name, (name, "", ""))[0].split(" (")
+        return f"{words[0]} activation" + (f" ({words[1]}" if len(words) > 1 else "")
+
+    def _layer_name(self, l: int) -> str:
+        if l == 0:
+            return "input"
+        if l == len(self._sizes) - 1:
+            return "output"
+        return f"hidden {l}" if len(self._sizes) > 3 else "hidden"
+
+    def _caption_text(self, l: int) -> str:
+        n = self._sizes[l]
+        if l == 0:
+            what = f"{n} pixels" if self._image_side else f"{n} number{'s' if n != 1 else ''}"
+            return f"input\n{what}"
+        name = self._session.network.layer_activation(l)
+        return f"{self._layer_name(l)}\n{n} · {ACTIVATION_WORDS.get(name, (name,))[0].split(' ')[0]}"
+
+    def _note_text(self) -> str:
+        parts = []
+        for l, k in enumerate(self._edges_per_neuron, start=1):
+            n_in = self._sizes[l - 1]
+            if k < n_in:
+                what = f"the {k} strongest of {n_in} weights per neuron" if not parts else f"{k} of {n_in}"
+                parts.append(f"{what} into {self._layer_name(l)}")
+        if not parts:
+            return "Every weight is drawn. Hover a line for its value; click a neuron to inspect it."
+        return "Showing " + "; ".join(parts) + ". Click a neuron to see all its weights."
+
+    # ------------------------------------------------------------------ geometry (on resize)
+    def relayout(self) -> None:
+        size = self.viewport().size()
+        w, h = float(size.width()), float(size.height())
+        self._scene.setSceneRect(0, 0, w, h)
+        layout = compute_layout(self._sizes, w, h, bool(self._image_side))
+        self.layout_ = layout
+        for l, item in self._neuron_items.items():
+            item.set_geometry(layout.layers[l].centres, layout.layers[l].radius)
+        if self._input_image is not None:
+            x0, y0, side = layout.layers[0].image
+            self._input_image.setPos(x0, y0)
+            self._input_image.setScale(side / self._image_side)
+            self._input_frame.setRect(QRectF(x0 - 1, y0 - 1, side + 2, side + 2))
+            wx, wy, ws = layout.weights_image
+            self._weights_image.setPos(wx, wy)
+            self._weights_image.setScale(ws / self._image_side)
+            self._weights_caption.setPos(wx, wy - 30)
+            self._weights_panel.setRect(QRectF(wx - 4, wy - 35, ws + 8, ws + 39))
+        for l, caption in enumerate(self._captions):
+            geo = layout.layers[l]
+            bounds = caption.boundingRect()
+            x = geo.image[0] if geo.is_image else geo.x - bounds.width() / 2
+            caption.setPos(max(2.0, x), 6)
+        x = 12.0
+        y = h - BOTTOM + 4
+        for entry in self._legend.values():
+            x += entry.place(x, y) + 22
+        if x + self._edge_legend.boundingRect().width() < w - 8:
+            self._edge_legend.setPos(x, y + 16)
+        else:
+            self._edge_legend.setPos(12, h - 40)  # no room beside the colour bars: its own line
+        self._note.setPos(12, h - 20)
+        self.recolour()
+        self._on_selection(*(self._session.selected or (-1, -1)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.layout_ is not None:
+            self.relayout()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.relayout()
+
+    # ------------------------------------------------------------------ recolouring (every frame)
+    def recolour(self) -> None:
+        """Colour every neuron and edge for the current weights and the shown input."""
+        s = self._session
+        if list(s.network.sizes) != self._sizes or self.layout_ is None:
+            return  # a structure change is on its way; rebuild() follows
+        acts = s.activations()
+        self.displayed_activations = [np.array(a, dtype=float, copy=True) for a in acts]
+        net = s.network
+        names = self._scale_names()
+        scales = {}
+        for l, a in enumerate(acts):
+            name = names[0] if l == 0 else net.layer_activation(l)
+            if l == 0:
+                if self._image_side:
+                    scale = ("sequential", 0.0, 1.0)
+                else:
+                    limit = theme.nice_limit(max(float(np.max(np.abs(a))) if a.size else 1.0, 1.0))
+                    scale = ("diverging", -limit, limit)
+            else:
+                same = [acts[k] for k in range(1, len(acts)) if net.layer_activation(k) == name]
+                scale = theme.activation_scale(name, np.concatenate([np.ravel(x) for x in same]))
+            scales[name] = scale
+            colors = theme.colorize(*scale, a)
+            if l == 0 and self._input_image is not None:
+                side = self._image_side
+                self._input_image.setPixmap(rgba_pixmap(colors.reshape(side, side, 4)))
+            else:
+                self._neuron_items[l].set_colors(colors)
+        self._scales = scales
+        for name, entry in self._legend.items():
+            kind, lo, hi = scales[name]
+            words = ACTIVATION_WORDS.get(name)
+            if words and words[1]:
+                entry.set_range(words[1], words[2])
+            elif name == "pixels":
+                entry.set_range("0", "1")
+            else:
+                entry.set_range(f"{lo:g}", f"{hi:g}")
+        self._update_edges()
+        self._update_labels(acts)
+        if s.selected is not None:
+            self._show_selection(*s.selected)
+
+    def _update_edges(self) -> None:
+        net = self._session.network
+        layers = self.layout_.layers
+        for l, item in enumerate(self._edge_items, start=1):
+            W = net.weights[l - 1]
+            n_out, n_in = W.shape
+            k = self._edges_per_neuron[l - 1]
+            if k < n_in:
+                # sorted, so the same strongest set gives the same edges (their lines are then reused)
+                sources = np.sort(np.argpartition(-np.abs(W), k - 1, axis=1)[:, :k], axis=1).ravel()
+                targets = np.repeat(np.arange(n_out), k)
+            else:
+                targets, sources = np.divmod(np.arange(n_out * n_in), n_in)
+            w = W[targets, sources]
+            limit = float(np.max(np.abs(W))) if W.size else 1.0
+            item.set_edges(layers[l - 1].centres[sources], layers[l].centres[targets], w, limit,
+                           sources, targets)
+
+    def _update_labels(self, acts: list[np.ndarray]) -> None:
+        s = self._session
+        out = acts[-1]
+        if self._output_labels:
+            geo = self.layout_.layers[-1]
+            winner = s.predicted_class(out)
+            truth = s.input_label
+            for k, label in enumerate(self._output_labels):
+                value = float(out[k])
+                if len(out) == 1:
+                    text = f"{value:.2f}\n→ class {self._class_name(winner)}"
+                    win = True
+                else:
+                    text = f"{self._class_name(k)}  {value:.2f}"
+                    win = k == winner
+                if win and truth is not None:
+                    text += "  ✓" if winner == truth else "  ✗"
+                if len(out) > 1 and k == truth and k != winner:
+                    text += "  (true)"
+                label.setText(text)
+                label.setBrush(QColor(theme.HIGHLIGHT if win else theme.TEXT_DIM))
+                label.setFont(_font(int(np.clip(geo.radius * 1.3, 9, 13)), bold=win))
+                x, y = geo.centres[k]
+                label.setPos(x + geo.radius + 6, y - label.boundingRect().height() / 2)
+        first = self.layout_.layers[0]
+        for k, label in enumerate(self._input_labels):
+            label.setText(f"x{k + 1} = {float(acts[0][k]):.2f}")
+            x, y = first.centres[k]
+            label.setPos(x - first.radius - 6 - label.boundingRect().width(), y - 8)
+
+    def _class_name(self, k: int) -> str:
+        return self._classes[k] if 0 <= k < len(self._classes) else str(k)
+
+    # ------------------------------------------------------------------ selection
+    def _on_selection(self, layer: int, index: int) -> None:
+        if self.layout_ is None:
+            return
+        if layer < 0 or layer >= len(self._sizes) or index >= self._sizes[layer]:
+            self._ring.hide()
+            self._pixel_ring.hide()
+            self._selected_edges.set_edges(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), 1.0,
+                                           np.zeros(0, np.intp), np.zeros(0, np.intp))
+            for item in self._edge_items:
+                item.set_dimmed(False)
+            self._show_weights_image(None)
+            return
+        self._show_selection(layer, index)
+
+    def _show_selection(self, layer: int, index: int) -> None:
+        geo = self.layout_.layers[layer]
+        x, y = geo.centres[index]
+        if geo.is_image:
+            self._ring.hide()
+            r = geo.radius
+            self._pixel_ring.setRect(QRectF(x - r - 1, y - r - 1, 2 * r + 2, 2 * r + 2))
+            self._pixel_ring.show()
+        else:
+            self._pixel_ring.hide()
+            r = geo.radius + 4
+            self._ring.setRect(QRectF(x - r, y - r, 2 * r, 2 * r))
+            self._ring.show()
+        # over a digit the highlighted lines would hide it: they go under the image (the weights are
+        # drawn as a picture below it instead)
+        self._selected_edges.setZValue(1 if (layer == 1 and self._image_side) else 4)
+        for item in self._edge_items:
+            item.set_dimmed(True)
+        if layer >= 1:
+            w = self._session.network.weights[layer - 1][index]
+            n_in = len(w)
+            sources = np.arange(n_in) if n_in <= 48 else np.argsort(-np.abs(w))[:SELECTED_EDGES]
+            starts = self.layout_.layers[layer - 1].centres[sources]
+            ends = np.repeat(geo.centres[index][None], len(sources), axis=0)
+            limit = float(np.max(np.abs(w))) if n_in else 1.0
+            self._selected_edges.set_edges(starts, ends, w[sources], limit, sources,
+                                           np.full(len(sources), index))
+        else:
+            self._selected_edges.set_edges(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), 1.0,
+                                           np.zeros(0, np.intp), np.zeros(0, np.intp))
+        self._show_weights_image((layer, index) if layer == 1 else None)
+
+    def _show_weights_image(self, selected: tuple[int, int] | None) -> None:
+        if self._weights_image is None:
+            return
+        if selected is None:
+            self._weights_image.hide()
+            self._weights_caption.setText("Click a neuron of the first hidden\n"
+                                          "layer to see its weights here.")
+            return
+        layer, index = selected
+        w = self._session.network.weights[0][index]
+        limit = float(np.max(np.abs(w))) or 1.0
+        side = self._image_side
+        self._weights_image.setPixmap(rgba_pixmap(theme.diverging(w, limit).reshape(side, side, 4)))
+        self._weights_image.show()
+        self._weights_caption.setText(f"weights of {self._layer_name(1)} neuron {index}:\n"
+                                      "orange: ink here excites it; blue: inhibits")
+
+    # ------------------------------------------------------------------ hit testing
+    def neuron_at(self, point: QPointF) -> tuple[int, int] | None:
+        """(layer, index) of the neuron (or input pixel) under a scene point, or None."""
+        if self.layout_ is None:
+            return None
+        p = np.array([point.x(), point.y()])
+        for l, geo in enumerate(self.layout_.layers):
+            if geo.is_image:
+                x0, y0, side = geo.image
+                if x0 <= p[0] < x0 + side and y0 <= p[1] < y0 + side:
+                    cell = side / self._image_side
+                    row, col = int((p[1] - y0) // cell), int((p[0] - x0) // cell)
+                    return 0, row * self._image_side + col
+                continue
+            d = np.hypot(*(geo.centres - p).T)
+            i = int(np.argmin(d))
+            if d[i] <= max(geo.radius, 3.0) + HIT_SLOP:
+                return l, i
+        return None
+
+    def edge_at(self, point: QPointF) -> tuple[int, int, int] | None:
+        """(layer, neuron, source) of the drawn edge under a scene point, or None.
+
+        Where lines cross, the one painted on top wins: a highlighted one, else the strongest."""
+        p = np.array([point.x(), point.y()])
+        sel = self._session.selected
+        candidates = [(self._selected_edges, sel[0] if sel else 0)]
+        candidates += [(item, l) for l, item in enumerate(self._edge_items, start=1)]
+        for item, layer in candidates:
+            if not len(item.weights):
+                continue
+            near = np.flatnonzero(point_segment_distance(p, item.starts, item.ends) <= HIT_SLOP)
+            if len(near):
+                i = near[np.argmax(np.abs(item.weights[near]))]
+                return layer, int(item.targets[i]), int(item.sources[i])
+        return None
+
+    def neuron_center(self, layer: int, index: int) -> QPointF:
+        """Where a neuron is drawn, in viewport coordinates (for tests and tools)."""
+        x, y = self.layout_.layers[layer].centres[index]
+        return QPointF(self.mapFromScene(QPointF(x, y)))
+
+    # ------------------------------------------------------------------ words for a student
+    def neuron_name(self, layer: int, index: int) -> str:
+        if layer == 0:
+            if self._image_side:
+                row, col = divmod(index, self._image_side)
+                return f"input pixel (row {row}, column {col})"
+            return f"input x{index + 1}"
+        if layer == len(self._sizes) - 1:
+            if len(self._classes) > 1 and self._sizes[-1] == len(self._classes):
+                return f"output neuron {index} (class “{self._class_name(index)}”)"
+            return f"output neuron {index}"
+        return f"neuron {index} of {self._layer_name(layer)} layer"
+
+    def neuron_tooltip(self, layer: int, index: int) -> str:
+        s = self._session
+        a = float(s.activations()[layer][index])
+        if layer == 0:
+            what = "ink" if self._image_side else "value"
+            return (f"<b>{self.neuron_name(layer, index)}</b><br>{what} a = {a:.4f}<br>"
+                    "<i>An input neuron just holds one number of the input;<br>"
+                    "it has no weights and no bias.</i>")
+        z = float(s.weighted_sums()[layer - 1][index])
+        b = float(s.network.biases[layer - 1][index])
+        name = s.network.layer_activation(layer)
+        return (f"<b>{self.neuron_name(layer, index)}</b><br>"
+                f"weighted sum z = w·a + b = {z:.4f}<br>"
+                f"activation a = {name}(z) = {a:.4f}<br>"
+                f"bias b = {b:.4f}<br>"
+                "<i>z adds up the previous layer's activations, each times its weight, plus the bias.<br>"
+                "The activation function squashes z into how strongly the neuron fires.</i><br>"
+                "Click to inspect it; right-click to explain it.")
+
+    def edge_tooltip(self, layer: int, neuron: int, source: int) -> str:
+        w = float(self._session.network.weights[layer - 1][neuron, source])
+        return (f"<b>weight w = {w:.4f}</b><br>from {self.neuron_name(layer - 1, source)}<br>"
+                f"to {self.neuron_name(layer, neuron)}<br>"
+                "<i>A weight says how much one neuron pushes the next: positive (orange) excites it,<br>"
+                "negative (blue) holds it back. Training nudges every weight to lower the cost.</i>")
+
+    def tooltip_at(self, point: QPointF) -> str:
+        """The tooltip for a scene point: a neuron's numbers, an edge's weight, or what the view shows."""
+        hit = self.neuron_at(point)
+        if hit is not None:
+            return self.neuron_tooltip(*hit)
+        edge = self.edge_at(point)
+        if edge is not None:
+            return self.edge_tooltip(*edge)
+        if self._weights_image is not None and self._weights_image.isVisible() and \
+                self._weights_image.sceneBoundingRect().contains(point):
+            return ("These are the selected neuron's 784 weights, one per pixel, laid out like the digit.<br>"
+                    "Orange pixels push it up when there is ink there, blue ones push it down:<br>"
+                    "it is the pattern this neuron looks for.")
+        for l, caption in enumerate(self._captions):
+            if caption.sceneBoundingRect().contains(point):
+                return self._caption_tooltip(l)
+        return VIEW_HELP.replace("\n", "<br>")
+
+    def _caption_tooltip(self, l: int) -> str:
+        if l == 0:
+            return "The input layer holds the numbers fed to the network (for a digit: its 784 pixels)."
+        name = self._session.network.layer_activation(l)
+        if l == len(self._sizes) - 1:
+            return (f"The output layer: one neuron per answer; the brightest one is the network's guess.<br>"
+                    f"Its activation function is {name}.")
+        return (f"A hidden layer: its neurons pick up patterns in the layer before.<br>"
+                f"Each passes its weighted sum through the {name} function.")
+
+    # ------------------------------------------------------------------ mouse and menu
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(self.mapToScene(event.pos()))
+            QToolTip.showText(event.globalPos(), text, self.viewport())
+            return True
+        return super().viewportEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        hit = self.neuron_at(self.mapToScene(event.position().toPoint()))
+        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if hit else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            hit = self.neuron_at(self.mapToScene(event.position().toPoint()))
+            self._session.select_neuron(*(hit or (-1, -1)))
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self._session.select_neuron(-1, -1)
+            return
+        event.ignore()  # let the window's shortcuts (Space, S, →, R) have every other key
+
+    def context_menu(self, layer: int, index: int) -> QMenu:
+        """The right-click menu of a neuron: inspect it, or explain it in the neuron lab."""
+        menu = QMenu(self)
+        inspect = menu.addAction("Inspect this neuron")
+        inspect.triggered.connect(lambda: self._session.select_neuron(layer, index))
+        explain = menu.addAction("Explain this neuron")
+        explain.setObjectName("explainAction")
+        explain.setToolTip("Build this neuron's weighted sum and activation as a micrograd expression "
+                           "graph in the neuron lab, with its real numbers.")
+        explain.setEnabled(layer >= 1)
+        if layer == 0:
+            explain.setText("Explain this neuron (input neurons only hold the input)")
+        explain.triggered.connect(lambda: self.explainRequested.emit(layer, index))
+        return menu
+
+    def contextMenuEvent(self, event) -> None:
+        hit = self.neuron_at(self.mapToScene(event.pos()))
+        if hit is None:
+            return
+        self._session.select_neuron(*hit)
+        self.context_menu(*hit).exec(event.globalPos())
+

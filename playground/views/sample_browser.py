@@ -1,0 +1,139 @@
+"""Browse the test samples as the shown input: its true label, and what the network answers.
+
+"Only the ones it gets wrong" walks through the mistakes, which is where a network is most
+instructive.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QToolButton, QWidget
+
+from playground import theme
+from playground.session import Session
+
+
+class SampleBrowser(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.setObjectName("sampleBrowser")
+        self._session = session
+        self._wrong: np.ndarray | None = None  # indices of misclassified test samples, computed lazily
+        h = QHBoxLayout(self)
+        h.setContentsMargins(6, 2, 6, 2)
+        self.previousButton = QToolButton()
+        self.previousButton.setObjectName("previousSample")
+        self.previousButton.setText("◀")
+        self.previousButton.setToolTip("Show the previous test sample (Page Up).")
+        self.previousButton.setShortcut("PgUp")
+        self.nextButton = QToolButton()
+        self.nextButton.setObjectName("nextSample")
+        self.nextButton.setText("▶")
+        self.nextButton.setToolTip("Show the next test sample (Page Down).")
+        self.nextButton.setShortcut("PgDown")
+        self.indexSpin = QSpinBox()
+        self.indexSpin.setObjectName("sampleIndex")
+        self.indexSpin.setKeyboardTracking(False)
+        self.indexSpin.setToolTip("Which test sample the network is shown. Test samples are never used "
+                                  "for training, so they show how well the network generalises.")
+        self.countLabel = QLabel()
+        self.verdict = QLabel()
+        self.verdict.setObjectName("sampleVerdict")
+        # may be squeezed in a narrow window rather than widen it
+        self.verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.verdict.setMinimumWidth(60)
+        self.verdict.setToolTip("The right answer for this sample, and the network's answer with its "
+                                "output value.")
+        self.wrongOnly = QCheckBox("only wrong ones")
+        self.wrongOnly.setObjectName("wrongOnly")
+        self.wrongOnly.setToolTip("Only the ones it gets wrong: step only through the test samples the "
+                                  "network answers wrongly.")
+        h.addWidget(self.previousButton)
+        h.addWidget(self.indexSpin)
+        h.addWidget(self.countLabel)
+        h.addWidget(self.nextButton)
+        h.addSpacing(12)
+        h.addWidget(self.verdict, 1)
+        h.addWidget(self.wrongOnly)
+
+        self.previousButton.clicked.connect(lambda: self.move(-1))
+        self.nextButton.clicked.connect(lambda: self.move(+1))
+        self.indexSpin.valueChanged.connect(lambda v: session.show_sample(v - 1))
+        self.wrongOnly.toggled.connect(self._on_filter)
+        # the mistakes change as the network learns; recount at most a few times a second
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(300)
+        self._recount.timeout.connect(self._update_wrong)
+        session.networkChanged.connect(self._network_changed)
+        session.structureChanged.connect(self._network_changed)
+        session.inputChanged.connect(self.refresh)
+        session.networkChanged.connect(self.refresh)
+        self.refresh()
+
+    def wrong_indices(self) -> np.ndarray:
+        if self._wrong is None:
+            d = self._session.dataset
+            self._wrong = np.flatnonzero(self._session.network.predict(d.X_test) != d.labels_test)
+        return self._wrong
+
+    def move(self, delta: int) -> None:
+        s = self._session
+        n = len(s.dataset.X_test)
+        if self.wrongOnly.isChecked():
+            wrong = self.wrong_indices()
+            if len(wrong) == 0:
+                s.message.emit("The network gets every test sample right.")
+                return
+            if delta > 0:
+                later = wrong[wrong > s.sample_index]
+                target = later[0] if len(later) else wrong[0]
+            else:
+                earlier = wrong[wrong < s.sample_index]
+                target = earlier[-1] if len(earlier) else wrong[-1]
+        else:
+            target = (s.sample_index + delta) % n
+        s.show_sample(int(target))
+
+    def _on_filter(self, on: bool) -> None:
+        self._wrong = None
+        if on and self._session.input_label is not None:
+            wrong = self.wrong_indices()
+            if len(wrong) and self._session.sample_index not in set(wrong.tolist()):
+                self.move(+1)
+        self.refresh()
+
+    def _network_changed(self) -> None:
+        self._wrong = None
+        if self.wrongOnly.isChecked() and not self._recount.isActive():
+            self._recount.start()
+
+    def _update_wrong(self) -> None:
+        self.wrong_indices()
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self._session
+        n = len(s.dataset.X_test)
+        self.indexSpin.blockSignals(True)
+        self.indexSpin.setRange(1, n)
+        self.indexSpin.setValue(s.sample_index + 1)
+        self.indexSpin.blockSignals(False)
+        counts = f"/ {n} test"
+        if self.wrongOnly.isChecked() and self._wrong is not None:
+            counts += f" ({len(self._wrong)} wrong)"
+        self.countLabel.setText(counts)
+        out = s.prediction()
+        guess = s.predicted_class(out)
+        classes = s.dataset.classes
+        score = float(out[0] if out.shape[-1] == 1 else out[guess])
+        if s.input_label is None:
+            self.verdict.setText(f"{s.input_caption}: the network says <b>{classes[guess]}</b> ({score:.2f})")
+            return
+        right = guess == s.input_label
+        colour = theme.GOOD if right else theme.BAD
+        mark = "✓" if right else "✗"
+        self.verdict.setText(
+            f"true label <b>{classes[s.input_label]}</b> · network says "
+            f"<b style='color:{colour}'>{classes[guess]} {mark}</b> ({score:.2f})")

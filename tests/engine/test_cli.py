@@ -1,0 +1,259 @@
+"""The headless command line, end to end: train on xor and digits with --json, clear errors with exit
+code 2, an explosion with exit code 1, download-mnist's progress, errors and Ctrl-C; and the shipped
+default digits model: its accuracy, its README, and (slow) that the defaults reproduce it."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine import cli
+from engine.datasets import mnist
+from engine.io import load
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "resources" / "models" / "digits.npz"
+MODEL_README = ROOT / "resources" / "models" / "README.md"
+
+
+def test_train_xor_end_to_end_with_json(tmp_path, capsys):
+    out = tmp_path / "xor.npz"
+    code = cli.main(["train", "--dataset", "xor", "--epochs", "150", "--out", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    metrics = json.loads(captured.out)  # stdout holds exactly one JSON object
+    assert metrics["sizes"] == [2, 8, 8, 1] and metrics["epochs"] == 150 and metrics["output"] == "sigmoid"
+    assert metrics["test_accuracy"] >= 0.9
+    net = load(out)
+    from engine.datasets import load as load_data
+
+    data = load_data("xor", seed=0)
+    assert np.mean(net.predict(data.X_test) == data.labels_test) == pytest.approx(metrics["test_accuracy"])
+    assert "epoch 1/150" in captured.err and "ETA" in captured.err and "epoch 150/150" in captured.err
+    assert f"test accuracy {metrics['test_accuracy']:.2%}" in captured.err.splitlines()[-1]
+
+
+def test_train_digits_end_to_end(tmp_path, capsys):
+    out = tmp_path / "d.npz"
+    code = cli.main(
+        [
+            "train",
+            "--hidden",
+            "64",
+            "--epochs",
+            "3",
+            "--lr",
+            "0.003",
+            "--no-augment",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    metrics = json.loads(captured.out)
+    assert metrics["sizes"] == [784, 64, 10] and metrics["n_test"] == 1000 and not metrics["augment"]
+    assert metrics["test_accuracy"] > 0.9
+    assert load(out).sizes == [784, 64, 10]
+
+
+def test_without_json_the_last_line_gives_test_cost_and_accuracy(capsys):
+    assert cli.main(["train", "--dataset", "gauss", "--epochs", "5"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.search(r"test cost \d+\.\d{4}, test accuracy \d+\.\d\d% on 80 samples", last), last
+
+
+def test_digits_defaults_are_the_recipe_of_the_shipped_model():
+    args = cli.build_parser().parse_args(["train"])
+    recipe = cli.resolve_settings(args, n_outputs=10)
+    assert recipe == {**cli.DIGITS_RECIPE, "seed": 0}
+    # any option overrides it
+    args = cli.build_parser().parse_args(["train", "--hidden", "32", "--lr", "0.1", "--no-augment"])
+    recipe = cli.resolve_settings(args, n_outputs=10)
+    assert (recipe["hidden"], recipe["lr"], recipe["augment"], recipe["optimizer"]) == (
+        [32],
+        0.1,
+        False,
+        "adam",
+    )
+
+
+def test_toy_defaults_fit_the_data():
+    args = cli.build_parser().parse_args(["train", "--dataset", "spiral"])
+    assert cli.resolve_settings(args, n_outputs=1)["output"] == "sigmoid"
+    assert cli.resolve_settings(args, n_outputs=3)["output"] == "softmax"
+    args = cli.build_parser().parse_args(["train", "--dataset", "xor", "--output", "linear"])
+    assert cli.resolve_settings(args, n_outputs=1)["cost"] == "mse"  # cross-entropy would not fit
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--dataset", "nope"], "unknown dataset 'nope'"),
+        (["train", "--dataset", "missing.csv"], "no such file"),
+        (
+            ["train", "--dataset", "xor", "--output", "linear", "--cost", "cross_entropy"],
+            "softmax or sigmoid",
+        ),
+        (["train", "--dataset", "xor", "--lr", "-1"], "learning rate"),
+        (["train", "--dataset", "xor", "--hidden", "0"], "hidden layer sizes"),
+        (["train", "--lr", "fast"], "invalid float value"),
+        (["train", "--activation", "swish"], "invalid choice"),
+        (["fly"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_code_2(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_an_unreadable_csv_is_refused(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y,label\n1,2,a\n3,oops,b\n")
+    assert cli.main(["train", "--dataset", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: bad.csv: line 3") and "'oops'" in err and "\n" not in err
+
+
+def test_a_csv_trains(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(120, 2))
+    rows = [f"{x:.4f},{y:.4f},{'in' if x * x + y * y < 1 else 'out'}" for x, y in pts]
+    path = tmp_path / "ring.csv"
+    path.write_text("x,y,label\n" + "\n".join(rows) + "\n")
+    assert cli.main(["train", "--dataset", str(path), "--epochs", "60", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["test_accuracy"] >= 0.8
+
+
+def test_an_explosion_exits_with_1_and_a_clear_message(capsys):
+    argv = [
+        "train",
+        "--dataset",
+        "xor",
+        "--output",
+        "linear",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "1e6",
+        "--epochs",
+        "5",
+    ]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert "lower the learning rate" in err and "Traceback" not in err
+
+
+def test_main_py_dispatches_headless_without_qt(tmp_path):
+    code = (
+        "import sys, main; rc = main.main(['train', '--dataset', 'gauss', '--epochs', '3', '--json']); "
+        "print('PySide6' in sys.modules, file=sys.stderr); sys.exit(rc)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["test_accuracy"] == 1.0
+    assert run.stderr.strip().endswith("False")
+
+
+# --- download-mnist --------------------------------------------------------------------------------------
+
+
+def test_download_reports_progress_and_where_it_put_the_files(monkeypatch, tmp_path, capsys):
+    def fake_download(cache_dir=None, mirrors=None, progress=None, cancel=None):
+        for done in (0, 4_000_000, 9_912_422):
+            progress(done, 9_912_422, "train-images-idx3-ubyte.gz")
+        progress(28_881, 28_881, "train-labels-idx1-ubyte.gz")
+        return Path(cache_dir)
+
+    monkeypatch.setattr(mnist, "download_full", fake_download)
+    assert cli.main(["download-mnist", "--cache-dir", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert str(tmp_path) in captured.out
+    assert "train-images-idx3-ubyte.gz" in captured.err and "train-labels-idx1-ubyte.gz" in captured.err
+
+
+def test_a_failed_download_is_one_line_and_exit_code_1(monkeypatch, capsys):
+    def fake_download(**kw):
+        raise mnist.DownloadError(
+            "Could not download train-images-idx3-ubyte.gz from any mirror (no network)."
+        )
+
+    monkeypatch.setattr(mnist, "download_full", fake_download)
+    assert cli.main(["download-mnist"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "error: Could not download train-images-idx3-ubyte.gz from any mirror (no network)."
+
+
+def test_ctrl_c_cancels_the_download_cleanly(monkeypatch, capsys):
+    seen = {}
+
+    def fake_download(cache_dir=None, mirrors=None, progress=None, cancel=None):
+        progress(1000, 9_912_422, "train-images-idx3-ubyte.gz")
+        signal.raise_signal(signal.SIGINT)  # the user presses Ctrl-C mid-download
+        seen["cancel"] = cancel()
+        if cancel():
+            raise mnist.DownloadCancelled("Download cancelled; nothing half-downloaded was kept.")
+        return Path(".")
+
+    handler_before = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(mnist, "download_full", fake_download)
+    assert cli.main(["download-mnist"]) == 130
+    assert seen["cancel"] is True
+    assert "Download cancelled" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is handler_before  # Ctrl-C behaves normally again
+
+
+# --- the shipped default model ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return mnist.load_bundled()
+
+
+def test_the_shipped_model_reaches_97_percent_and_its_readme_says_so(bundled):
+    net = load(MODEL)
+    accuracy = float(np.mean(net.predict(bundled.X_test) == bundled.labels_test))
+    assert accuracy >= 0.97
+    readme = MODEL_README.read_text(encoding="utf-8")
+    assert "python main.py train --dataset digits --out resources/models/digits.npz" in readme
+    assert f"{accuracy:.1%}" in readme  # the README states the measured accuracy
+    assert net.sizes == [784, *cli.DIGITS_RECIPE["hidden"], 10]
+    assert (net.activation, net.output) == (cli.DIGITS_RECIPE["activation"], cli.DIGITS_RECIPE["output"])
+
+
+@pytest.mark.slow
+def test_the_defaults_reproduce_the_shipped_model(tmp_path, capsys, bundled):
+    out = tmp_path / "digits.npz"
+    assert cli.main(["train", "--dataset", "digits", "--out", str(out), "--json"]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    shipped, retrained = load(MODEL), load(out)
+    shipped_accuracy = float(np.mean(shipped.predict(bundled.X_test) == bundled.labels_test))
+    assert metrics["test_accuracy"] == pytest.approx(shipped_accuracy, abs=0.002)
+    pairs = list(zip(retrained.weights + retrained.biases, shipped.weights + shipped.biases, strict=True))
+    for a, b in pairs:
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-3)  # another BLAS may round a little differently
+    if all(np.array_equal(a, b) for a, b in pairs):
+        assert out.read_bytes() == MODEL.read_bytes()  # same numbers: the very same file
+
+
+def test_a_second_ctrl_c_stops_a_stuck_download_at_once(monkeypatch, capsys):
+    def stuck_download(cache_dir=None, mirrors=None, progress=None, cancel=None):
+        signal.raise_signal(signal.SIGINT)  # first press: asks politely
+        signal.raise_signal(signal.SIGINT)  # second press, before any chunk arrived: stops now
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr(mnist, "download_full", stuck_download)
+    assert cli.main(["download-mnist"]) == 130
+    err = capsys.readouterr().err
+    assert "Ctrl-C again" in err and "Download cancelled" in err and "Traceback" not in err

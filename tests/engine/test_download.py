@@ -1,0 +1,280 @@
+"""download_full against local HTTP servers on 127.0.0.1 (ephemeral ports) serving small fake IDX files.
+
+Every test also checks that the cache holds nothing partial: only complete, verified files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.server
+import socket
+import struct
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.datasets import mnist
+from engine.datasets.mnist import DownloadCancelled, DownloadError
+
+N_TRAIN, N_TEST = 50, 20
+TIMEOUT = 2.0  # seconds; the servers are local, so anything slower is a failure
+
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.astype(np.uint8).tobytes()
+
+
+def fake_files() -> dict[str, bytes]:
+    rng = np.random.default_rng(3)
+    arrays = {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (N_TRAIN, 28, 28)),
+        "train-labels-idx1-ubyte": rng.integers(0, 10, N_TRAIN),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (N_TEST, 28, 28)),
+        "t10k-labels-idx1-ubyte": rng.integers(0, 10, N_TEST),
+    }
+    return {f"{name}.gz": gzip.compress(idx_bytes(a), mtime=0) for name, a in arrays.items()}
+
+
+FILES = fake_files()
+SHA256 = {name: hashlib.sha256(data).hexdigest() for name, data in FILES.items()}
+MD5 = {name: hashlib.md5(data).hexdigest() for name, data in FILES.items()}
+
+
+class Server:
+    """An HTTP server in a thread. files: name -> bytes (missing names get 404).
+
+    slow: send in 256-byte pieces with pauses; short: announce more bytes than are sent, then hang up.
+    """
+
+    def __init__(self, files: dict[str, bytes], slow: bool = False, short: bool = False):
+        self.files = dict(files)
+        self.requests: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the name http.server wants)
+                name = self.path.rsplit("/", 1)[-1]
+                outer.requests.append(name)
+                data = outer.files.get(name)
+                if data is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data) + (100 if short else 0)))
+                self.end_headers()
+                try:
+                    if slow:
+                        for k in range(0, len(data), 256):
+                            self.wfile.write(data[k:k + 256])
+                            self.wfile.flush()
+                            time.sleep(0.01)
+                    else:
+                        self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                if short:
+                    self.close_connection = True
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/mnist/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    s = Server(FILES)
+    yield s
+    s.stop()
+
+
+def cache_files(folder: Path) -> list[str]:
+    """Every file in the cache, hidden temporary ones included."""
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def dead_url() -> str:
+    """A URL on a port nobody listens on: bind a socket to get a free port, then close it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/mnist/"
+
+
+def test_success_verifies_and_reports_progress(tmp_path, server):
+    calls = []
+    folder = mnist.download_full(tmp_path / "cache", mirrors=[server.url], checksums=SHA256,
+                                 progress=lambda d, t, n: calls.append((d, t, n)), timeout=TIMEOUT)
+    assert folder == tmp_path / "cache"
+    assert cache_files(folder) == sorted(FILES)
+    for name, data in FILES.items():
+        assert (folder / name).read_bytes() == data
+    # progress: per file, from 0 up to the full size, never backwards, with the size known
+    for name, data in FILES.items():
+        mine = [(d, t) for d, t, n in calls if n == name]
+        assert mine[0][0] == 0 and mine[-1] == (len(data), len(data))
+        assert all(b[0] >= a[0] for a, b in zip(mine, mine[1:], strict=False))
+    # the files load as the full set
+    d = mnist.load_full(folder)
+    assert d.X_train.shape == (N_TRAIN, 784) and d.X_test.shape == (N_TEST, 784)
+
+
+def test_md5_checksums_as_torchvision_publishes_them(tmp_path, server):
+    folder = mnist.download_full(tmp_path, mirrors=[server.url], checksums=MD5, timeout=TIMEOUT)
+    assert cache_files(folder) == sorted(FILES)
+    # the real defaults are torchvision's md5 sums, one per standard file
+    assert sorted(mnist.FILES) == sorted(FILES) and all(len(v) == 32 for v in mnist.FILES.values())
+
+
+def test_cached_files_are_not_fetched_again(tmp_path, server):
+    mnist.download_full(tmp_path, mirrors=[server.url], checksums=SHA256, timeout=TIMEOUT)
+    server.requests.clear()
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(b"damaged")  # a bad cached file is replaced
+    mnist.download_full(tmp_path, mirrors=[server.url], checksums=SHA256, timeout=TIMEOUT)
+    assert server.requests == ["t10k-labels-idx1-ubyte.gz"]
+    assert (tmp_path / "t10k-labels-idx1-ubyte.gz").read_bytes() == FILES["t10k-labels-idx1-ubyte.gz"]
+
+
+def test_bad_checksum_everywhere_keeps_nothing_of_that_file(tmp_path, server):
+    server.files["t10k-images-idx3-ubyte.gz"] = FILES["t10k-images-idx3-ubyte.gz"][:-4] + b"oops"
+    with pytest.raises(DownloadError, match="t10k-images-idx3-ubyte.gz failed its checksum on every mirror"):
+        mnist.download_full(tmp_path, mirrors=[server.url], checksums=SHA256, timeout=TIMEOUT)
+    # the files before it are complete and verified, so they stay; the bad one left no trace
+    assert cache_files(tmp_path) == ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]
+
+
+def test_bad_checksum_on_one_mirror_uses_the_next(tmp_path, server):
+    bad = Server({name: b"x" + data for name, data in FILES.items()})
+    try:
+        mnist.download_full(tmp_path, mirrors=[bad.url, server.url], checksums=SHA256, timeout=TIMEOUT)
+    finally:
+        bad.stop()
+    assert cache_files(tmp_path) == sorted(FILES)
+    assert (tmp_path / "train-images-idx3-ubyte.gz").read_bytes() == FILES["train-images-idx3-ubyte.gz"]
+
+
+def test_server_gone(tmp_path):
+    with pytest.raises(DownloadError) as info:
+        mnist.download_full(tmp_path, mirrors=[dead_url(), dead_url()], checksums=SHA256, timeout=TIMEOUT)
+    message = str(info.value)
+    assert "Could not download train-images-idx3-ubyte.gz from any mirror" in message
+    assert "refused" in message.lower() and "\n" not in message
+    assert cache_files(tmp_path) == []
+
+
+def test_404_then_a_mirror_that_works(tmp_path, server):
+    empty = Server({})
+    try:
+        mnist.download_full(tmp_path, mirrors=[empty.url, server.url], checksums=SHA256, timeout=TIMEOUT)
+    finally:
+        empty.stop()
+    assert sorted(empty.requests) == sorted(FILES)  # each file was asked of the first mirror first
+    assert cache_files(tmp_path) == sorted(FILES)
+
+
+def test_a_malformed_mirror_is_skipped(tmp_path, server):
+    mnist.download_full(tmp_path, mirrors=["not a url", server.url], checksums=SHA256, timeout=TIMEOUT)
+    assert cache_files(tmp_path) == sorted(FILES)
+    with pytest.raises(DownloadError, match="not a valid download address"):
+        mnist.download_full(tmp_path / "b", mirrors=["not a url"], checksums=SHA256, timeout=TIMEOUT)
+    with pytest.raises(DownloadError, match="No download mirrors"):
+        mnist.download_full(tmp_path / "c", mirrors=[], checksums=SHA256)
+
+
+def test_404_everywhere_says_so(tmp_path):
+    empty = Server({})
+    try:
+        with pytest.raises(DownloadError, match="HTTP 404"):
+            mnist.download_full(tmp_path, mirrors=[empty.url], checksums=SHA256, timeout=TIMEOUT)
+    finally:
+        empty.stop()
+    assert cache_files(tmp_path) == []
+
+
+def test_a_transfer_cut_short_is_not_kept(tmp_path, server):
+    short = Server(FILES, short=True)
+    try:
+        with pytest.raises(DownloadError, match="stopped after|connection broke"):
+            mnist.download_full(tmp_path, mirrors=[short.url], checksums=SHA256, timeout=TIMEOUT)
+        assert cache_files(tmp_path) == []
+        # with a good mirror behind it, the download still succeeds
+        mnist.download_full(tmp_path, mirrors=[short.url, server.url], checksums=SHA256, timeout=TIMEOUT)
+    finally:
+        short.stop()
+    assert cache_files(tmp_path) == sorted(FILES)
+
+
+def test_a_silent_server_times_out(tmp_path):
+    # accepts connections but never answers
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        with pytest.raises(DownloadError, match="timed out"):
+            mnist.download_full(tmp_path, mirrors=[url], checksums=SHA256, timeout=0.3)
+    assert cache_files(tmp_path) == []
+
+
+def test_cancel_stops_between_chunks_and_keeps_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(mnist, "CHUNK", 512)  # many chunks even for a small file
+    slow = Server(FILES, slow=True)
+    seen: list[tuple[int, int | None, str]] = []
+    try:
+        with pytest.raises(DownloadCancelled):
+            mnist.download_full(tmp_path, mirrors=[slow.url], checksums=SHA256, timeout=TIMEOUT,
+                                progress=lambda d, t, n: seen.append((d, t, n)),
+                                cancel=lambda: len(seen) >= 4)
+    finally:
+        slow.stop()
+    assert isinstance(DownloadCancelled("x"), DownloadError)
+    total = len(FILES["train-images-idx3-ubyte.gz"])
+    assert seen[-1][2] == "train-images-idx3-ubyte.gz" and 0 < seen[-1][0] < total  # really mid-file
+    assert slow.requests == ["train-images-idx3-ubyte.gz"]  # nothing after it was asked for
+    assert cache_files(tmp_path) == []
+
+
+def test_a_full_disk_is_one_clear_error(tmp_path, server, monkeypatch):
+    real = mnist.tempfile.NamedTemporaryFile
+
+    class FullDisk:
+        """A temporary file whose writes fail as on a full disk (the file itself is real)."""
+
+        def __init__(self, **kwargs):
+            self._f = real(**kwargs)
+            self.name = self._f.name
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._f.close()
+
+    monkeypatch.setattr(mnist.tempfile, "NamedTemporaryFile", FullDisk)
+    with pytest.raises(DownloadError, match="No space left on device") as info:
+        mnist.download_full(tmp_path, mirrors=[server.url, server.url], checksums=SHA256, timeout=TIMEOUT)
+    assert "Cannot write train-images-idx3-ubyte.gz" in str(info.value)
+    assert server.requests == ["train-images-idx3-ubyte.gz"]  # another mirror would not help
+    assert cache_files(tmp_path) == []
+
+
+def test_an_unwritable_cache_folder_is_one_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(DownloadError, match="Cannot create the folder"):
+        mnist.download_full(blocker / "cache", mirrors=["http://127.0.0.1:9/"], checksums=SHA256)

@@ -1,0 +1,198 @@
+"""Network: shapes, a hand-worked forward pass, initialisation, dtypes, state, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from engine.network import Network
+
+
+def test_shapes_follow_the_sizes():
+    net = Network([784, 16, 16, 10])
+    assert [w.shape for w in net.weights] == [(16, 784), (16, 16), (10, 16)]
+    assert [b.shape for b in net.biases] == [(16,), (16,), (10,)]
+    assert all(w.dtype == np.float32 for w in net.weights + net.biases)
+    assert net.output == "sigmoid" and net.n_parameters == 784 * 16 + 16 + 16 * 16 + 16 + 16 * 10 + 10
+
+
+def test_forward_by_hand():
+    # one hidden relu neuron and one linear output: easy to follow on paper
+    net = Network([2, 1, 1], activation="relu", output="linear", dtype=np.float64)
+    net.weights[0][...] = [[2.0, -1.0]]
+    net.biases[0][...] = [0.5]
+    net.weights[1][...] = [[3.0]]
+    net.biases[1][...] = [-1.0]
+    # z1 = 2·1 − 1·2 + 0.5 = 0.5 → a1 = 0.5 → out = 3·0.5 − 1 = 0.5;  second sample: z1 < 0 → −1
+    np.testing.assert_allclose(net.forward(np.array([[1.0, 2.0], [0.0, 1.0]])), [[0.5], [-1.0]])
+    zs, acts = net.trace(np.array([1.0, 2.0]))
+    np.testing.assert_allclose(zs[0], [0.5])
+    assert len(acts) == 3 and acts[0].shape == (2,) and acts[-1].shape == (1,)
+
+
+def test_sigmoid_neuron_by_hand():
+    net = Network([2, 1], activation="sigmoid", dtype=np.float64)
+    net.weights[0][...] = [[1.0, 1.0]]
+    net.biases[0][...] = [-np.log(3)]
+    # σ(1 + 1 − log 3) = σ(2 − log 3) = 1 / (1 + 3e^−2)
+    assert net.forward(np.array([1.0, 1.0]))[0] == pytest.approx(1 / (1 + 3 * np.exp(-2)))
+
+
+def test_a_batch_equals_sample_by_sample():
+    net = Network([5, 7, 3], activation="tanh", output="softmax", seed=4)
+    X = np.random.default_rng(0).normal(size=(9, 5)).astype(np.float32)
+    batch = net.forward(X)
+    one_by_one = np.stack([net.forward(x) for x in X])
+    np.testing.assert_allclose(batch, one_by_one, rtol=1e-6)
+    np.testing.assert_allclose(batch.sum(axis=1), 1.0, rtol=1e-6)
+    acts = net.activations(X)
+    assert [a.shape for a in acts] == [(9, 5), (9, 7), (9, 3)]
+
+
+def test_predict():
+    net = Network([2, 3], activation="sigmoid", output="softmax", dtype=np.float64)
+    net.weights[0][...] = [[1, 0], [0, 1], [-1, -1]]
+    assert list(net.predict(np.array([[3.0, 0.0], [0.0, 3.0], [-2.0, -2.0]]))) == [0, 1, 2]
+    assert net.predict(np.array([0.0, 3.0])) == 1
+    one = Network([1, 1], dtype=np.float64)
+    one.weights[0][...] = [[1.0]]
+    assert list(one.predict(np.array([[-1.0], [1.0]]))) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("activation", "expected_std"),
+    [("relu", np.sqrt(2 / 400)), ("tanh", np.sqrt(2 / 600)), ("sigmoid", np.sqrt(2 / 600))],
+)
+def test_initialisation_suits_the_activation(activation, expected_std):
+    net = Network([400, 200, 10], activation=activation, output="softmax", seed=1)
+    assert np.std(net.weights[0]) == pytest.approx(expected_std, rel=0.03)
+    assert abs(np.mean(net.weights[0])) < 0.1 * expected_std
+    assert not np.any(net.biases[0])
+
+
+def test_seed_reproduces_and_reset_is_in_place():
+    a, b, c = Network([4, 6, 2], seed=7), Network([4, 6, 2], seed=7), Network([4, 6, 2], seed=8)
+    assert all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights, strict=True))
+    assert not np.array_equal(a.weights[0], c.weights[0])
+    w0 = a.weights[0]
+    original = w0.copy()
+    w0[0, 0] = 99.0
+    a.biases[1][0] = 5.0
+    a.reset()
+    assert a.weights[0] is w0  # a slider holding the array stays connected
+    np.testing.assert_array_equal(w0, original)
+    assert a.biases[1][0] == 0
+    a.reset(seed=8)
+    np.testing.assert_array_equal(a.weights[0], c.weights[0])
+    assert a.seed == 8
+
+
+def test_float32_and_float64_start_from_the_same_numbers_and_compute_in_their_dtype():
+    n32 = Network([3, 4, 2], seed=2)
+    n64 = Network([3, 4, 2], seed=2, dtype=np.float64)
+    np.testing.assert_array_equal(n32.weights[0], n64.weights[0].astype(np.float32))
+    X = np.ones((2, 3))  # float64 input to a float32 net: computed in float32
+    assert n32.forward(X).dtype == np.float32
+    assert n64.forward(X.astype(np.float32)).dtype == np.float64
+    _, dW, db = n64.gradients(X, np.zeros((2, 2)))
+    assert dW[0].dtype == np.float64
+
+
+def test_step_lowers_the_cost_and_edits_the_arrays_in_place():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    Y = (X[:, :1] > 0).astype(float)
+    net = Network([3, 5, 1], activation="tanh", output="sigmoid", seed=0)
+    w = net.weights[0]
+    before = net.cost(X, Y, "cross_entropy")
+    returned = net.step(X, Y, lr=0.5, cost="cross_entropy")
+    assert returned == pytest.approx(before)
+    assert net.weights[0] is w
+    assert net.cost(X, Y, "cross_entropy") < before
+
+
+def test_copy_is_independent():
+    net = Network([2, 3, 1], activation="relu", output="sigmoid", seed=3)
+    twin = net.copy()
+    twin.weights[0][0, 0] += 1
+    assert twin.weights[0][0, 0] != net.weights[0][0, 0]
+    assert (twin.sizes, twin.activation, twin.output, twin.seed) == (net.sizes, "relu", "sigmoid", 3)
+
+
+def test_layer_activation():
+    net = Network([2, 3, 3, 1], activation="relu", output="linear")
+    assert [net.layer_activation(l) for l in (1, 2, 3)] == ["relu", "relu", "linear"]
+    with pytest.raises(ValueError, match="layer 0"):
+        net.layer_activation(0)
+    with pytest.raises(ValueError):
+        net.layer_activation(4)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_state_round_trips_exactly_through_json(dtype):
+    net = Network([3, 4, 2], activation="tanh", output="softmax", seed=5, dtype=dtype)
+    net.biases[0][...] = np.float32(0.1)  # a value float32 cannot hold exactly in decimal
+    state = json.loads(json.dumps(net.to_state()))
+    twin = Network.from_state(state)
+    assert (twin.sizes, twin.activation, twin.output, twin.seed, twin.dtype) == (
+        net.sizes,
+        net.activation,
+        net.output,
+        net.seed,
+        net.dtype,
+    )
+    for a, b in zip(twin.weights + twin.biases, net.weights + net.biases, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_bad_state_is_refused():
+    state = Network([3, 4, 2]).to_state()
+    state["weights"][1] = [[1.0, 2.0]]
+    with pytest.raises(ValueError, match=r"state\['weights'\]\[1\] has shape \(1, 2\)"):
+        Network.from_state(state)
+    with pytest.raises(ValueError, match="needs 'sizes'"):
+        Network.from_state({"activation": "relu"})
+
+
+@pytest.mark.parametrize(
+    ("sizes", "kwargs", "message"),
+    [
+        ([784], {}, "at least an input and an output"),
+        ([784, 0, 10], {}, "whole number >= 1"),
+        ([784, 2.5, 10], {}, "whole number >= 1"),
+        (None, {}, "list of layer sizes"),
+        ([2, 2], {"activation": "swish"}, "unknown hidden activation 'swish'"),
+        ([2, 2], {"activation": "softmax"}, "unknown hidden activation 'softmax'"),
+        ([2, 2], {"output": "gelu"}, "unknown output activation 'gelu'"),
+        ([2, 2], {"dtype": np.int32}, "float32 or float64"),
+    ],
+)
+def test_bad_construction_is_refused(sizes, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Network(sizes, **kwargs)
+
+
+def test_shape_mismatches_are_refused():
+    net = Network([4, 3, 2])
+    with pytest.raises(ValueError, match="takes 4 inputs"):
+        net.forward(np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="takes 4 inputs"):
+        net.forward(np.zeros(7))
+    with pytest.raises(ValueError, match=r"targets must have shape \(5, 2\)"):
+        net.gradients(np.zeros((5, 4)), np.zeros((5, 3)))
+
+
+def test_huge_inputs_give_finite_outputs_without_warnings():
+    net = Network([3, 8, 8, 4], activation="sigmoid", output="softmax", seed=0)
+    X = np.array([[1e4, -1e4, 3e4], [-5e4, 2e4, 0]], dtype=np.float32)
+    Y = np.eye(4, dtype=np.float32)[[1, 3]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = net.forward(X)
+        cost, dW, db = net.gradients(X, Y, "cross_entropy")
+        cost_mse = net.cost(X, Y, "mse")
+    assert np.isfinite(out).all() and np.isfinite(cost) and np.isfinite(cost_mse)
+    assert all(np.isfinite(g).all() for g in dW + db)

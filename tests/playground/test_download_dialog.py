@@ -1,0 +1,220 @@
+"""File ▸ Download full MNIST…, against a local HTTP server on 127.0.0.1 that serves small fake IDX files."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.server
+import struct
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from engine.datasets import mnist
+from playground.download_dialog import DownloadDialog
+
+N_TRAIN, N_TEST = 60, 20
+
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    """The IDX format MNIST uses: zero, zero, type 0x08 (uint8), number of dims, big-endian sizes, data."""
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.astype(np.uint8).tobytes()
+
+
+def fake_mnist() -> dict[str, bytes]:
+    rng = np.random.default_rng(0)
+    arrays = {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (N_TRAIN, 28, 28)),
+        "train-labels-idx1-ubyte": rng.integers(0, 10, N_TRAIN),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (N_TEST, 28, 28)),
+        "t10k-labels-idx1-ubyte": rng.integers(0, 10, N_TEST),
+    }
+    # mtime=0: the same bytes every run, so the checksums are fixed
+    return {f"{name}.gz": gzip.compress(idx_bytes(a), mtime=0) for name, a in arrays.items()}
+
+
+class Server:
+    """A tiny HTTP server in a thread: `files` by name; `slow` sends them in small chunks with pauses."""
+
+    def __init__(self, files: dict[str, bytes], slow: bool = False):
+        self.files = files
+        self.slow = slow
+        self.requests: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the name http.server wants)
+                name = self.path.rsplit("/", 1)[-1]
+                outer.requests.append(name)
+                data = outer.files.get(name)
+                if data is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                try:
+                    if outer.slow:
+                        for k in range(0, len(data), 2048):
+                            self.wfile.write(data[k : k + 2048])
+                            self.wfile.flush()
+                            time.sleep(0.02)
+                    else:
+                        self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client hung up: that is what Cancel does
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/mnist"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def files():
+    return fake_mnist()
+
+
+@pytest.fixture
+def checksums(files):
+    return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+
+
+@pytest.fixture
+def server(files):
+    s = Server(files)
+    yield s
+    s.stop()
+
+
+def make_dialog(qtbot, tmp_path, url, checksums) -> DownloadDialog:
+    dialog = DownloadDialog(None, cache_dir=tmp_path / "cache", mirrors=[url], checksums=checksums)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_explains_what_and_where(qtbot, tmp_path, server, checksums):
+    dialog = make_dialog(qtbot, tmp_path, server.url, checksums)
+    text = dialog.explanation.text()
+    assert "60,000" in text and "10,000" in text
+    assert "127.0.0.1" in text  # the mirror it will use
+    assert "checksum" in text
+    assert str(tmp_path / "cache") in text
+    assert dialog.startButton.isEnabled()
+
+
+def test_success(qtbot, tmp_path, server, files, checksums):
+    dialog = make_dialog(qtbot, tmp_path, server.url, checksums)
+    seen = []
+    dialog.progressBar.valueChanged.connect(seen.append)
+    dialog.startButton.click()
+    assert dialog.running and not dialog.startButton.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    assert dialog.succeeded, dialog.status.text()
+    assert "60,000" in dialog.status.text()
+    assert dialog.progressBar.value() == dialog.progressBar.maximum()
+    assert seen, "the progress bar never moved"
+    # every file is there and verified; the data loads
+    cache = tmp_path / "cache"
+    assert sorted(server.requests) == sorted(files)
+    for name in files:
+        found = list(cache.rglob(name)) + list(cache.rglob(name.removesuffix(".gz")))
+        assert found, f"{name} is not in the cache"
+    # Close now accepts: the window reloads the digits after exec() returns Accepted
+    dialog.cancelButton.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_bad_checksum_is_refused_and_leaves_nothing(qtbot, tmp_path, server, files, checksums):
+    server.files["t10k-images-idx3-ubyte.gz"] = files["t10k-images-idx3-ubyte.gz"][:-10] + b"0123456789"
+    dialog = make_dialog(qtbot, tmp_path, server.url, checksums)
+    dialog.startButton.click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    assert not dialog.succeeded
+    assert "checksum" in dialog.status.text().lower()
+    assert dialog.startButton.isEnabled() and dialog.startButton.text() == "Try again"
+    assert "t10k-images" not in " ".join(leftovers(tmp_path / "cache"))
+    assert not [n for n in leftovers(tmp_path / "cache") if "part" in n or "tmp" in n]
+
+
+def test_server_gone(qtbot, tmp_path, server, checksums):
+    url = server.url
+    server.stop()
+    dialog = make_dialog(qtbot, tmp_path, url, checksums)
+    dialog.startButton.click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+    assert not dialog.succeeded
+    message = dialog.status.text()
+    assert message and "unexpectedly" not in message  # a clear, expected error
+    assert leftovers(tmp_path / "cache") == []
+
+
+def test_cancel_really_cancels(qtbot, tmp_path, files, checksums):
+    slow = Server(files, slow=True)
+    try:
+        dialog = make_dialog(qtbot, tmp_path, slow.url, checksums)
+        dialog.startButton.click()
+        qtbot.waitUntil(lambda: dialog.progressBar.value() > 0 or "Downloading" in dialog.fileLabel.text(),
+                        timeout=10000)
+        dialog.cancelButton.click()  # while running, Cancel stops the download (the dialog stays)
+        qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+        assert not dialog.succeeded
+        assert "cancelled" in dialog.status.text().lower()
+        assert dialog.isVisible()
+        # it stopped early: not every file was even asked for
+        assert len(slow.requests) < len(files)
+        assert not [n for n in leftovers(tmp_path / "cache") if n.startswith("train-images")]
+        # and Close then closes, rejected (nothing to reload)
+        dialog.cancelButton.click()
+        assert dialog.result() == QDialog.DialogCode.Rejected
+    finally:
+        slow.stop()
+
+
+def test_closing_the_window_mid_download_stops_the_thread(qtbot, tmp_path, files, checksums):
+    slow = Server(files, slow=True)
+    try:
+        dialog = make_dialog(qtbot, tmp_path, slow.url, checksums)
+        dialog.startButton.click()
+        qtbot.waitUntil(lambda: "Downloading" in dialog.fileLabel.text(), timeout=10000)
+        dialog.close()  # cancels, and closes as soon as the download thread has stopped
+        qtbot.waitUntil(lambda: not dialog.running and not dialog.isVisible(), timeout=10000)
+        assert not dialog.succeeded and dialog.result() == QDialog.DialogCode.Rejected
+        assert not [n for n in leftovers(tmp_path / "cache") if n.startswith("train-images")]
+    finally:
+        slow.stop()
+
+
+def test_user_data_dir_is_where_it_caches_by_default(qtbot):
+    dialog = DownloadDialog(None)
+    qtbot.addWidget(dialog)
+    assert str(mnist.user_data_dir()) in dialog.explanation.text()
+
+
+def test_a_folder_it_cannot_write_is_a_clear_message(qtbot, tmp_path, server, checksums):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    dialog = make_dialog(qtbot, tmp_path, server.url, checksums)
+    dialog.startButton.click()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=10000)
+    assert not dialog.succeeded
+    assert str(blocker) in dialog.status.text()
+    assert server.requests == []  # it failed before fetching anything

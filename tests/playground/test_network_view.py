@@ -1,0 +1,305 @@
+"""The network view: colours that follow the engine's activations, tooltips with the right numbers,
+selection, the big-layer rules, and items that are recoloured rather than rebuilt."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QHelpEvent, QImage
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from engine.network import Network
+from playground import theme
+from playground.session import Session
+from playground.views.network_view import EDGE_BUDGET, NetworkView
+
+SIZE = (1000, 640)
+
+
+def _view(qtbot, session: Session, size=SIZE) -> NetworkView:
+    view = NetworkView(session)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+@pytest.fixture
+def xor(qapp):
+    session = Session(preset="XOR")
+    yield session
+    session.shutdown()
+
+
+@pytest.fixture
+def digits(qapp):
+    session = Session(preset="3Blue1Brown digits")
+    yield session
+    session.shutdown()
+
+
+def _grab(view: NetworkView) -> np.ndarray:
+    """The viewport as an (h, w, 3) RGB array."""
+    image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    h, w = image.height(), image.width()
+    data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(h, image.bytesPerLine())
+    return data[:, : 3 * w].reshape(h, w, 3).copy()
+
+
+def _pixel(pixels: np.ndarray, point: QPointF) -> np.ndarray:
+    return pixels[int(round(point.y())), int(round(point.x()))].astype(int)
+
+
+def _reference(session: Session) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """z and activations of the shown input computed by a fresh engine Network with the same numbers."""
+    net = session.network
+    ref = Network(list(net.sizes), activation=net.activation, output=net.output, seed=123,
+                  dtype=net.weights[0].dtype)
+    for w, w_shown in zip(ref.weights, net.weights, strict=True):
+        w[...] = w_shown
+    for b, b_shown in zip(ref.biases, net.biases, strict=True):
+        b[...] = b_shown
+    return ref.trace(session.input)
+
+
+def _expected_colour(session: Session, layer: int, values: np.ndarray) -> np.ndarray:
+    """The colour a layer's neurons should have, from the theme's published maps."""
+    net = session.network
+    name = net.layer_activation(layer)
+    same = np.concatenate([np.ravel(session.activations()[k]) for k in range(1, len(net.sizes))
+                           if net.layer_activation(k) == name])
+    return theme.colorize(*theme.activation_scale(name, same), values)[..., :3].astype(int)
+
+
+def test_neuron_colours_follow_their_activations(qtbot, xor):
+    view = _view(qtbot, xor)
+    _, acts = _reference(xor)
+    pixels = _grab(view)
+    for layer in range(1, len(xor.network.sizes)):
+        expected = _expected_colour(xor, layer, acts[layer])
+        for i in range(xor.network.sizes[layer]):
+            got = _pixel(pixels, view.neuron_center(layer, i))
+            np.testing.assert_allclose(got, expected[i], atol=3, err_msg=f"neuron {layer},{i}")
+    # the 2-D input: a diverging map of the raw coordinates
+    limit = theme.nice_limit(max(float(np.max(np.abs(acts[0]))), 1.0))
+    for i in range(2):
+        got = _pixel(pixels, view.neuron_center(0, i))
+        np.testing.assert_allclose(got, theme.diverging(acts[0][i], limit)[:3], atol=3)
+
+
+def test_a_brighter_activation_gives_a_brighter_neuron(qtbot, xor):
+    """Drive one sigmoid output neuron low, then high, through its bias: its pixel follows."""
+    view = _view(qtbot, xor)
+    out = len(xor.network.sizes) - 1
+    xor.set_bias(out, 0, -8.0)
+    dark = _pixel(_grab(view), view.neuron_center(out, 0))
+    xor.set_bias(out, 0, 8.0)
+    bright = _pixel(_grab(view), view.neuron_center(out, 0))
+    assert xor.activations()[out][0] > 0.99
+    assert bright.sum() > dark.sum() + 400  # near white vs near black
+    np.testing.assert_allclose(bright, theme.sequential([xor.activations()[out][0]])[0, :3], atol=3)
+
+
+def test_input_digit_is_drawn_as_its_28x28_pixels(qtbot, digits):
+    view = _view(qtbot, digits)
+    assert view.layout_.layers[0].is_image
+    pixels = _grab(view)
+    ink = digits.input
+    for index in (0, int(np.argmax(ink)), 14 * 28 + 14, 783):
+        got = _pixel(pixels, view.neuron_center(0, index))
+        np.testing.assert_allclose(got, theme.sequential([ink[index]])[0, :3], atol=3)
+
+
+def test_changing_the_activation_changes_the_pixels(qtbot, xor):
+    view = _view(qtbot, xor)
+    assert xor.network.activation == "tanh"
+    before = _grab(view)
+    xor.set_activation("sigmoid")
+    after = _grab(view)
+    _, acts = _reference(xor)
+    hidden = view.neuron_center(1, 0)
+    assert not np.array_equal(_pixel(before, hidden), _pixel(after, hidden))
+    np.testing.assert_allclose(_pixel(after, hidden), _expected_colour(xor, 1, acts[1])[0], atol=3)
+    # the view says which function it is showing
+    captions = " ".join(c.text() for c in view._captions)
+    assert "sigmoid" in captions and "tanh" not in captions
+
+
+def test_items_are_recoloured_not_rebuilt(qtbot, xor):
+    view = _view(qtbot, xor)
+    items = set(view.scene().items())
+    before = _grab(view)
+    for _ in range(5):
+        xor.step()
+    assert set(view.scene().items()) == items  # the same objects: nothing rebuilt per frame
+    assert not np.array_equal(before, _grab(view))
+    np.testing.assert_allclose(view.displayed_activations[-1], _reference(xor)[1][-1], rtol=0, atol=1e-7)
+
+
+def test_hover_tooltip_of_a_neuron_shows_its_z_a_and_b(qtbot, digits):
+    view = _view(qtbot, digits)
+    zs, acts = _reference(digits)
+    layer, i = 2, 5
+    text = view.tooltip_at(view.mapToScene(view.neuron_center(layer, i).toPoint()))
+    assert f"z = w·a + b = {float(zs[layer - 1][i]):.4f}" in text
+    assert f"= {float(acts[layer][i]):.4f}" in text
+    assert f"bias b = {float(digits.network.biases[layer - 1][i]):.4f}" in text
+    # and through a real tooltip event on the viewport
+    point = view.neuron_center(layer, i).toPoint()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), event)
+    assert f"{float(zs[layer - 1][i]):.4f}" in QToolTip.text()
+    QToolTip.hideText()
+
+
+def test_hover_tooltip_of_an_input_pixel_and_of_an_edge(qtbot, digits):
+    view = _view(qtbot, digits)
+    index = int(np.argmax(digits.input))
+    text = view.tooltip_at(view.mapToScene(view.neuron_center(0, index).toPoint()))
+    row, col = divmod(index, 28)
+    assert f"row {row}, column {col}" in text and f"{float(digits.input[index]):.4f}" in text
+    assert "no weights" in text
+    # the midpoint of a drawn edge between hidden 1 and hidden 2
+    edges = view._edge_items[1]
+    k = int(np.argmax(np.abs(edges.weights)))
+    mid = (edges.starts[k] + edges.ends[k]) / 2
+    text = view.tooltip_at(QPointF(*mid))
+    w = float(digits.network.weights[1][edges.targets[k], edges.sources[k]])
+    assert f"weight w = {w:.4f}" in text
+
+
+def test_click_selects_a_neuron_and_highlights_its_incoming_edges(qtbot, xor):
+    view = _view(qtbot, xor)
+    centre = view.neuron_center(1, 1).toPoint()
+    with qtbot.waitSignal(xor.selectionChanged) as signal:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert signal.args == [1, 1] and xor.selected == (1, 1)
+    highlighted = view._selected_edges
+    assert sorted(highlighted.sources.tolist()) == [0, 1] and set(highlighted.targets.tolist()) == {1}
+    np.testing.assert_allclose(highlighted.weights, xor.network.weights[0][1][highlighted.sources])
+    # the yellow ring around it
+    pixels = _grab(view)
+    r = view.layout_.layers[1].radius + 4
+    ring = _pixel(pixels, QPointF(centre.x(), centre.y() - r))
+    np.testing.assert_allclose(ring, theme.rgb(theme.HIGHLIGHT), atol=60)
+    # a click on empty space clears the selection
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 200))
+    assert xor.selected is None and not len(view._selected_edges.weights)
+
+
+def test_clicking_an_input_pixel_selects_it(qtbot, digits):
+    view = _view(qtbot, digits)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.neuron_center(0, 300).toPoint())
+    assert digits.selected == (0, 300)
+
+
+def test_selecting_a_first_layer_neuron_shows_its_weights_as_a_picture(qtbot, digits):
+    view = _view(qtbot, digits)
+    digits.select_neuron(1, 4)
+    assert view._weights_image.isVisible()
+    pixels = _grab(view)
+    w = digits.network.weights[0][4]
+    x0, y0, side = view.layout_.weights_image
+    cell = side / 28
+    limit = float(np.max(np.abs(w)))
+    for index in (0, int(np.argmax(w)), int(np.argmin(w))):
+        r, c = divmod(index, 28)
+        got = pixels[int(y0 + (r + 0.5) * cell), int(x0 + (c + 0.5) * cell)].astype(int)
+        np.testing.assert_allclose(got, theme.diverging([w[index]], limit)[0, :3], atol=3)
+
+
+def test_context_menu_explains_a_neuron(qtbot, xor):
+    view = _view(qtbot, xor)
+    menu = view.context_menu(2, 0)
+    explain = next(a for a in menu.actions() if a.objectName() == "explainAction")
+    assert explain.isEnabled()
+    with qtbot.waitSignal(view.explainRequested) as signal:
+        explain.trigger()
+    assert signal.args == [2, 0]
+    assert not next(a for a in view.context_menu(0, 1).actions()
+                    if a.objectName() == "explainAction").isEnabled()
+
+
+def test_a_784_input_shows_only_each_neurons_strongest_weights_and_says_so(qtbot, digits):
+    view = _view(qtbot, digits)
+    edges = view._edge_items[0]
+    W = digits.network.weights[0]
+    assert len(edges.weights) == 16 * 8
+    for neuron in range(16):
+        drawn = set(edges.sources[edges.targets == neuron].tolist())
+        strongest = set(np.argsort(-np.abs(W[neuron]))[:8].tolist())
+        assert drawn == strongest
+    assert "8 strongest of 784 weights per neuron" in view._note.text()
+    # small gaps are drawn in full
+    assert len(view._edge_items[1].weights) == 16 * 16
+
+
+def test_a_big_network_stays_within_the_edge_budget(qtbot, digits):
+    digits.set_hidden([256, 128])
+    view = _view(qtbot, digits)
+    total = sum(len(item.weights) for item in view._edge_items)
+    assert 0 < total <= EDGE_BUDGET
+    assert "strongest" in view._note.text()
+    # every neuron has a place inside the view
+    for layer in view.layout_.layers:
+        assert np.all(layer.centres >= 0)
+        assert np.all(layer.centres[:, 0] <= SIZE[0]) and np.all(layer.centres[:, 1] <= SIZE[1])
+
+
+def test_output_labels_name_the_classes_and_highlight_the_winner(qtbot, digits):
+    view = _view(qtbot, digits)
+    out = digits.prediction()
+    winner = int(np.argmax(out))
+    labels = view._output_labels
+    assert len(labels) == 10
+    for k, label in enumerate(labels):
+        assert label.text().startswith(f"{k}  {float(out[k]):.2f}")
+    assert labels[winner].font().bold() and not labels[(winner + 1) % 10].font().bold()
+    assert labels[winner].brush().color().name() == theme.HIGHLIGHT
+    mark = "✓" if digits.input_label == winner else "✗"
+    assert mark in labels[winner].text()
+
+
+def test_resizing_keeps_the_layout_fitted(qtbot, digits):
+    view = _view(qtbot, digits, size=(640, 420))
+    for width, height in ((640, 420), (1400, 900)):
+        view.resize(width, height)
+        qtbot.waitUntil(lambda w=width: view.viewport().width() == w)
+        viewport = view.viewport().rect()
+        for layer in range(len(digits.network.sizes)):
+            for i in (0, digits.network.sizes[layer] - 1):
+                assert viewport.contains(view.neuron_center(layer, i).toPoint())
+        last = view.neuron_center(len(digits.network.sizes) - 1, 0)
+        assert last.x() > 0.6 * viewport.width()  # spread over the width, not huddled in a corner
+
+
+def test_edges_are_warm_for_positive_weights_and_cool_for_negative(qtbot, xor):
+    view = _view(qtbot, xor)
+    pixels = _grab(view)
+    checked = 0
+    for layer, item in enumerate(view._edge_items, start=1):
+        for k in range(len(item.weights)):
+            w = float(xor.network.weights[layer - 1][item.targets[k], item.sources[k]])
+            assert item.weights[k] == pytest.approx(w)
+            spot = item.starts[k] + 0.3 * (item.ends[k] - item.starts[k])  # clear of crossings and circles
+            r, _, b = _pixel(pixels, QPointF(*spot))
+            assert (r > b) if w > 0 else (b > r), f"edge {layer}:{item.sources[k]}->{item.targets[k]} w={w}"
+            checked += 1
+    assert checked == 2 * 2 + 2 * 1
+
+
+def test_a_new_dataset_rebuilds_the_view_for_its_shape(qtbot, digits):
+    view = _view(qtbot, digits)
+    assert view.layout_.layers[0].is_image and not view._input_labels
+    digits.set_dataset("xor")
+    assert not view.layout_.layers[0].is_image
+    assert [label.text() for label in view._input_labels] == [
+        f"x{k + 1} = {float(digits.input[k]):.2f}" for k in range(2)]
+    assert view._input_image is None and len(view._output_labels) == 1
+    _, acts = _reference(digits)
+    pixels = _grab(view)
+    out = len(digits.network.sizes) - 1
+    np.testing.assert_allclose(_pixel(pixels, view.neuron_center(out, 0)),
+                               _expected_colour(digits, out, acts[out])[0], atol=3)

@@ -1,0 +1,186 @@
+"""Run/Pause in the real window: training on a worker thread while the GUI stays responsive."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+
+from playground.main_window import MainWindow
+from playground.session import Session
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.session.shutdown()
+
+
+class GapMeter:
+    """Ticks every 10 ms and records the longest time between two ticks: an event-loop stall."""
+
+    def __init__(self):
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.last = None
+        self.max_gap = 0.0
+
+    def _tick(self):
+        now = time.perf_counter()
+        if self.last is not None:
+            self.max_gap = max(self.max_gap, now - self.last)
+        self.last = now
+
+    def start(self):
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self):
+        self.timer.stop()
+
+
+def test_three_seconds_of_run_keep_adding_points_without_stalling(window, qtbot):
+    session = window.session
+    session.set_epochs(0)  # run until paused
+    meter = GapMeter()
+    counts = []
+    window.runAction.trigger()
+    assert session.running and window.runAction.text() == "Pause"
+    meter.start()
+    for _ in range(6):
+        qtbot.wait(500)
+        counts.append(session.steps)
+    meter.stop()
+    window.runAction.trigger()
+    assert not session.running and window.runAction.text() == "Run"
+    # points arrived in every half second, not in one lump at the end
+    assert all(b > a for a, b in zip([0, *counts], counts, strict=False))
+    assert window.costPlot.training_point_count > 0
+    assert meter.max_gap < 0.100, f"the event loop stalled for {meter.max_gap * 1000:.0f} ms"
+
+
+def test_pause_stops_training(window, qtbot):
+    session = window.session
+    session.set_epochs(0)
+    window.runAction.trigger()
+    qtbot.waitUntil(lambda: session.steps > 20, timeout=5000)
+    window.runAction.trigger()
+    steps, points = session.steps, window.costPlot.training_point_count
+    weights = [w.copy() for w in session.network.weights]
+    qtbot.wait(300)
+    assert session.steps == steps
+    assert window.costPlot.training_point_count == points
+    for w, w0 in zip(session.network.weights, weights, strict=True):
+        np.testing.assert_array_equal(w, w0)
+    # paused, the shown network is the trained one: a Step continues from it
+    assert np.array_equal(session.trainer.network.weights[0], session.network.weights[0])
+
+
+def test_space_toggles_run(window, qtbot):
+    window.session.set_epochs(0)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.networkView, Qt.Key.Key_Space)
+    assert window.session.running
+    assert window.runAction.isChecked() and window.runAction.text() == "Pause"
+    qtbot.keyClick(window.networkView, Qt.Key.Key_Space)
+    assert not window.session.running
+    assert window.runAction.text() == "Run"
+
+
+def test_closing_the_window_during_run_stops_the_thread(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.runAction.trigger()
+    qtbot.waitUntil(lambda: w.session.steps > 5, timeout=5000)
+    thread = w.session._thread
+    assert thread.isRunning()
+    assert w.close()
+    assert not w.session.running
+    assert thread.isFinished()
+
+
+def test_editing_a_weight_during_run_reaches_the_worker(qtbot):
+    session = Session(preset="XOR")
+    session.set_learning_rate(1e-4)
+    session.set_optimizer("sgd")
+    session.run()
+    qtbot.waitUntil(lambda: session.steps > 10, timeout=5000)
+    session.set_weight(1, 0, 1, 3.0)
+    assert session.network.weights[0][0, 1] == pytest.approx(3.0)  # shown at once
+    qtbot.wait(200)
+    session.pause()
+    # the worker trained from the edited value: it is still close to it (tiny learning rate)
+    assert session.network.weights[0][0, 1] == pytest.approx(3.0, abs=0.05)
+    assert session.trainer.network.weights[0][0, 1] == session.network.weights[0][0, 1]
+
+
+def test_xor_preset_run_reaches_full_training_accuracy(qtbot):
+    w = MainWindow(session=Session(preset="XOR"), remember=False)
+    qtbot.addWidget(w)
+    w.show()
+    session = w.session
+    w.runAction.trigger()
+    qtbot.waitUntil(lambda: session.evaluate("train")[1] == 1.0, timeout=20000)
+    w.runAction.trigger()
+    assert session.evaluate("train")[1] == 1.0
+    assert not session.running
+
+
+def test_run_pauses_itself_after_the_epochs_asked_for(qtbot):
+    session = Session(preset="XOR")
+    session.set_epochs(2)
+    messages = []
+    session.message.connect(messages.append)
+    with qtbot.waitSignal(session.runningChanged, timeout=2000):
+        session.run()
+    with qtbot.waitSignal(session.runningChanged, timeout=20000) as blocker:
+        pass
+    assert blocker.args == [False]
+    assert session.epoch_progress == pytest.approx(2.0, abs=0.05)
+    assert len(session.history.test) == 2
+    assert any("Trained 2 epoch" in m for m in messages)
+
+
+def test_an_exploding_run_pauses_and_restores_finite_weights(qtbot):
+    session = Session(preset="XOR")
+    session.set_activation("relu")
+    session.set_output("linear")
+    session.set_cost("mse")
+    session.set_optimizer("sgd")
+    session.set_learning_rate(10.0)
+    messages = []
+    session.message.connect(messages.append)
+    session.run()
+    qtbot.waitUntil(lambda: not session.running, timeout=10000)
+    assert any("exploded" in m and "learning rate" in m for m in messages)
+    assert all(np.isfinite(w).all() for w in session.network.weights)
+    assert all(np.isfinite(b).all() for b in session.network.biases)
+    assert np.isfinite(session.evaluate("train")[0])
+
+
+def test_run_uses_one_blas_thread_and_pause_gives_the_others_back(qtbot):
+    from playground.worker import blas_threads
+
+    before = blas_threads(None)
+    if before is None:
+        pytest.skip("numpy is not using its bundled OpenBLAS here")
+    session = Session(preset="XOR")
+    session.run()
+    assert blas_threads(None) == 1
+    session.pause()
+    assert blas_threads(None) == before
