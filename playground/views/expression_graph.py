@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from engine import graph
 from playground import theme
-from playground.session import repair_refcounts
 from playground.views.lab_canvas import GraphView
 from playground.views.lab_model import (
     SEED_VALUES,
@@ -66,9 +65,6 @@ PRESETS = [
     ("Accumulation bug: b = a + a", "accumulation"),
 ]
 
-# The lab makes thousands of Qt calls per backward animation; without this repair PySide6 6.12 on
-# Python 3.11 aborts the interpreter (see repair_refcounts). Idempotent: session.py applies it on import.
-repair_refcounts()
 
 ACCUMULATION_TEXT = (
     "<b>b = a + a uses a twice.</b> In backward each use sends its own share of b's grad back to a: "

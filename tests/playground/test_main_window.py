@@ -13,12 +13,6 @@ from playground.presets import DEFAULT_PRESET
 from playground.session import Session
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-
-
 def _window(qtbot, preset: str | None = None) -> MainWindow:
     w = MainWindow() if preset is None else MainWindow(session=Session(preset=preset), remember=False)
     qtbot.addWidget(w)

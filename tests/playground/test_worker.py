@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from engine import datasets
 from engine.network import Network
 from engine.training import Trainer
-from playground.session import repair_refcounts
+from playground.qt_refcount_fix import repair_refcounts
 from playground.worker import Snapshot, TrainingWorker
 
 
@@ -116,9 +116,11 @@ def test_divergence_restores_finite_weights(qtbot, xor_data):
 
 
 def test_many_emits_and_void_calls_leave_the_singletons_alive(qapp):
-    """PySide6 6.12 on Python 3.11 loses a reference to None/True per call; after the repair, a
-    hundred thousand calls (far more than None's natural count) leave them with references to spare."""
+    """PySide6 6.12.0 on Python 3.11 loses a reference to None/True per call. With a fixed PySide6 the
+    counts stay put; with 6.12.0 the repair has lifted them so high that 200,000 lost references (far
+    more than None's natural count) leave them with references to spare. Either way: no abort."""
     repair_refcounts()
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
 
     class Emitter(QObject):
         ping = Signal(int)
@@ -127,5 +129,5 @@ def test_many_emits_and_void_calls_leave_the_singletons_alive(qapp):
     for k in range(100_000):
         e.ping.emit(k)
         e.setObjectName("x")
-    assert sys.getrefcount(None) > 100_000
-    assert sys.getrefcount(True) > 100_000
+    assert sys.getrefcount(None) >= min(none_before - 1000, 1 << 39)
+    assert sys.getrefcount(True) >= min(true_before - 1000, 1 << 39)
