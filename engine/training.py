@@ -28,6 +28,10 @@ from engine.network import Network
 from engine.optim import Optimizer, make_optimizer
 
 EVAL_CHUNK = 4096  # samples per forward pass in evaluate(): bounds memory on the full MNIST set
+# history["step_cost"] keeps the costs of the most recent steps only, so a long run in a notebook or
+# the CLI does not fill the memory (a million steps would be 32 MB of Python floats). For the long
+# view there is history["epoch_train_cost"], one mean per epoch.
+STEP_COST_LIMIT = 100_000
 
 EXPLODED = "The cost exploded — lower the learning rate."
 
@@ -87,7 +91,7 @@ class Trainer:
         self.epoch = 0  # completed epochs
         self.diverged = False
         self.history: dict[str, list[float]] = {
-            "step_cost": [],  # the batch cost before each step
+            "step_cost": [],  # the batch cost before each step; the last STEP_COST_LIMIT steps only
             "epoch_train_cost": [],  # mean of the step costs of each epoch (run_epoch / fit)
             "epoch_test_cost": [],  # test cost after each epoch (run_epoch / fit, if there is a test split)
             "epoch_test_accuracy": [],  # test accuracy after each epoch, 0..1
@@ -148,10 +152,18 @@ class Trainer:
             if not all(np.isfinite(p).all() for p in params):
                 return self._diverged(math.inf, before)
         self.steps += 1
-        self.history["step_cost"].append(cost)
+        self._remember_step_cost(cost)
         if self.epoch != epoch_before and self.lr_decay != 1.0:
             self.optimizer.lr *= self.lr_decay
         return cost
+
+    def _remember_step_cost(self, cost: float) -> None:
+        costs = self.history["step_cost"]
+        costs.append(cost)
+        # Trimmed in blocks of a tenth: deleting from the front of a list moves all the rest, so doing
+        # it at every step would cost more than a small network's step itself.
+        if len(costs) > STEP_COST_LIMIT + STEP_COST_LIMIT // 10:
+            del costs[: len(costs) - STEP_COST_LIMIT]
 
     def _diverged(self, cost: float, before: list[np.ndarray] | None) -> float:
         if before is not None:
@@ -167,6 +179,7 @@ class Trainer:
         fit = _fit or {"epochs": self.epoch + 1, "start": start, "first_epoch": self.epoch}
         epoch_now = self.epoch
         costs = []
+        running = 0.0  # the sum of this epoch's costs, for the mean so far that progress reports
         last_report = 0.0
         while self.epoch == epoch_now:
             cost = self.train_step()
@@ -176,10 +189,13 @@ class Trainer:
                     f"weights from before that step were restored)"
                 )
             costs.append(cost)
+            running += cost
             now = time.perf_counter()
             if progress is not None and (now - last_report >= 0.05 or self.epoch != epoch_now):
                 last_report = now
-                progress(self._progress_info("step", cost, fit, now))
+                info = self._progress_info("step", cost, fit, now)
+                info["epoch_cost"] = running / len(costs)
+                progress(info)
         seconds = time.perf_counter() - start
         result = {
             "epoch": self.epoch,
@@ -203,7 +219,8 @@ class Trainer:
 
     def fit(self, epochs: int, progress: Callable[[dict], None] | None = None) -> dict:
         """Train `epochs` more epochs. progress(info) gets event ("step"/"epoch"), epoch, epochs, step,
-        cost, eta (seconds), elapsed, and after each epoch test_cost / test_accuracy.
+        cost (the last batch's; after an epoch, the epoch's mean), epoch_cost (steps only: the mean so
+        far this epoch), eta (seconds), elapsed, and after each epoch test_cost / test_accuracy.
 
         Returns the last epoch's figures: epochs, steps, train_cost, test_cost, test_accuracy, seconds.
         """

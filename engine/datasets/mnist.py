@@ -37,13 +37,21 @@ FILES: dict[str, str] = {
     "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
     "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
 }
+# Their sizes in bytes, as every mirror serves them: for the download dialog's explanation, and for the
+# progress total when a server does not announce one (Content-Length).
+SIZES: dict[str, int] = {
+    "train-images-idx3-ubyte.gz": 9_912_422,
+    "train-labels-idx1-ubyte.gz": 28_881,
+    "t10k-images-idx3-ubyte.gz": 1_648_877,
+    "t10k-labels-idx1-ubyte.gz": 4_542,
+}
 # Tried in this order; a file that fails on one mirror is fetched from the next.
 MIRRORS: list[str] = [
     "https://ossci-datasets.s3.amazonaws.com/mnist/",  # PyTorch's mirror (torchvision)
     "https://storage.googleapis.com/cvdf-datasets/mnist/",  # Google CVDF mirror (TensorFlow)
     "http://yann.lecun.com/exdb/mnist/",  # the original home, often unavailable nowadays
 ]
-CHUNK = 64 * 1024
+CHUNK = 64 * 1024  # the most read at once; a slow server's pieces are passed on as they arrive
 TIMEOUT = 30.0  # seconds without a byte before a mirror counts as unreachable
 
 
@@ -214,8 +222,9 @@ def download_full(cache_dir: str | os.PathLike | None = None, mirrors: Sequence[
     mirror that fails (unreachable, HTTP error, wrong checksum) hands over to the next one.
 
     progress(done_bytes, total_bytes or None, file_name) is called as bytes arrive; cancel() is
-    polled between chunks and True stops the download with DownloadCancelled. Every failure raises
-    DownloadError with one sentence saying what went wrong.
+    polled each time some arrive (however few), and True stops the download with DownloadCancelled.
+    A server that sends nothing at all holds the download for at most `timeout` seconds. Every
+    failure raises DownloadError with one sentence saying what went wrong.
     """
     folder = Path(cache_dir) if cache_dir is not None else full_dir()
     mirrors = list(MIRRORS if mirrors is None else mirrors)
@@ -272,7 +281,6 @@ class _MirrorFailed(Exception):
 def _stream(url: str, name: str, expected: str, target: Path, progress: ProgressFn | None,
             cancel: Callable[[], bool] | None, timeout: float) -> str:
     """Download url into a temporary file; rename it to target if its digest matches. Returns the digest."""
-    hasher = hashlib.md5() if len(expected) == 32 else hashlib.sha256()
     host = urlsplit(url).netloc or url  # messages name the mirror, not the whole address
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "nn-playground"})
@@ -289,6 +297,8 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
     with response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
+        if total is None and FILES.get(name, "").lower() == expected:
+            total = SIZES.get(name)  # the published file: its size is known even if the server is silent
         try:
             handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{name}.", suffix=".part",
                                                  delete=False)
@@ -296,27 +306,13 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
             raise DownloadError(f"Cannot write into {target.parent} ({exc.strerror or exc}).") from exc
         temp = Path(handle.name)
         try:
-            with handle:
-                done = 0
-                if progress is not None:
-                    progress(0, total, name)
-                while True:
-                    _check_cancel(cancel)
-                    try:
-                        chunk = response.read(CHUNK)
-                    except (OSError, http.client.HTTPException) as exc:
-                        raise _MirrorFailed(f"{host}: the connection broke ({_reason(exc)})") from exc
-                    if not chunk:
-                        break
-                    try:
-                        handle.write(chunk)
-                    except OSError as exc:  # disk full, quota, ...: no other mirror will help
-                        raise DownloadError(f"Cannot write {name} into {target.parent} "
-                                            f"({exc.strerror or exc}).") from exc
-                    hasher.update(chunk)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total, name)
+            hasher = hashlib.md5() if len(expected) == 32 else hashlib.sha256()
+            try:
+                with handle:  # closing flushes the last buffered bytes: that can fail on a full disk too
+                    done = _copy(response, handle, hasher, name, host, total, progress, cancel)
+            except OSError as exc:  # disk full, quota, ...: no other mirror will help
+                raise DownloadError(f"Cannot write {name} into {target.parent} "
+                                    f"({exc.strerror or exc}).") from exc
             if total is not None and done != total:
                 raise _MirrorFailed(f"{host}: the transfer stopped after {done:,} of {total:,} bytes")
             digest = hasher.hexdigest()
@@ -329,6 +325,32 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
             return digest
         finally:
             temp.unlink(missing_ok=True)
+
+
+def _copy(response, handle, hasher, name: str, host: str, total: int | None, progress: ProgressFn | None,
+          cancel: Callable[[], bool] | None) -> int:
+    """Copy the response body into handle as it arrives, polling cancel(); returns the bytes copied.
+
+    Read errors become _MirrorFailed (another mirror may work); write errors stay OSError.
+    """
+    done = 0
+    if progress is not None:
+        progress(0, total, name)
+    while True:
+        _check_cancel(cancel)
+        try:
+            # read1 returns whatever has arrived (up to CHUNK bytes). read(CHUNK) would wait until all
+            # CHUNK bytes are there, so on a slow server Cancel would wait for them as well.
+            chunk = response.read1(CHUNK)
+        except (OSError, http.client.HTTPException) as exc:
+            raise _MirrorFailed(f"{host}: the connection broke ({_reason(exc)})") from exc
+        if not chunk:
+            return done
+        handle.write(chunk)
+        hasher.update(chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total, name)
 
 
 def _check_cancel(cancel: Callable[[], bool] | None) -> None:

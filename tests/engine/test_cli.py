@@ -5,6 +5,7 @@ default digits model: its accuracy, its README, and (slow) that the defaults rep
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -40,29 +41,78 @@ def test_train_xor_end_to_end_with_json(tmp_path, capsys):
     assert f"test accuracy {metrics['test_accuracy']:.2%}" in captured.err.splitlines()[-1]
 
 
-def test_train_digits_end_to_end(tmp_path, capsys):
-    out = tmp_path / "d.npz"
-    code = cli.main(
-        [
-            "train",
-            "--hidden",
-            "64",
-            "--epochs",
-            "3",
-            "--lr",
-            "0.003",
-            "--no-augment",
-            "--out",
-            str(out),
-            "--json",
-        ]
-    )
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    metrics = json.loads(captured.out)
-    assert metrics["sizes"] == [784, 64, 10] and metrics["n_test"] == 1000 and not metrics["augment"]
+def test_a_small_mlp_beats_90_percent_on_digits_in_seconds(tmp_path):
+    # the example `train --help` gives, run exactly as a user would type it
+    example = next(line.split() for line in cli.TRAIN_EXAMPLES.splitlines() if "--hidden 32" in line)
+    assert example[:3] == ["python", "main.py", "train"] and "--dataset" in example
+    out = tmp_path / "small.npz"
+    command = [sys.executable, *example[1:], "--out", str(out), "--json"]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    metrics = json.loads(run.stdout)
+    assert metrics["sizes"] == [784, 32, 10] and metrics["epochs"] == 3 and metrics["n_test"] == 1000
     assert metrics["test_accuracy"] > 0.9
-    assert load(out).sizes == [784, 64, 10]
+    # the saved model really is that good on the bundled test split
+    data = mnist.load_bundled()
+    assert np.mean(load(out).predict(data.X_test) == data.labels_test) == metrics["test_accuracy"]
+
+
+def test_train_help_reads_well(capsys):
+    assert cli.main(["train", "--help"]) == 0
+    text = capsys.readouterr().out
+    for heading in ("data:", "network:", "training:", "output:", "examples:"):
+        assert f"\n{heading}\n" in text
+    flat = " ".join(text.split())  # argparse wraps lines at the terminal's width
+    d, t = cli.DIGITS_RECIPE, cli.TOY_RECIPE
+    assert f"learning rate (digits: {d['lr']:g}; others: {t['lr']:g})" in flat
+    assert f"(digits: {d['epochs']}; others: {t['epochs']})" in flat
+    assert "(digits: 256 128; others: 8 8)" in flat and "(default: adam)" in flat
+    assert "Progress (epoch, cost, ETA) goes to stderr" in flat and "Exit codes" in flat
+    # every example is a command the parser accepts
+    examples = [line.split()[2:] for line in text.splitlines() if line.strip().startswith("python main.py")]
+    assert len(examples) == 4
+    for argv in examples:
+        cli.resolve_settings(cli.build_parser().parse_args(argv), n_outputs=10)
+
+
+def test_the_live_progress_bar_shows_epoch_cost_and_eta():
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    bar = cli.ProgressBar(screen)
+    info = {"event": "step", "epoch": 1, "epochs": 4, "first_epoch": 0, "epoch_progress": 1.5, "cost": 0.9,
+            "epoch_cost": 0.61234, "eta": 75.0}
+    bar.update(info)
+    assert screen.getvalue() == "\r\x1b[2Kepoch 2/4 [#########...............] cost 0.6123 ETA 1:15"
+    bar.update({**info, "event": "epoch", "epoch": 2, "epoch_progress": 2.0, "cost": 0.5, "eta": 60.0,
+                "test_cost": 0.25, "test_accuracy": 0.875})
+    assert screen.getvalue().endswith(
+        "\r\x1b[2Kepoch 2/4: train cost 0.5000, test cost 0.2500, test accuracy 87.5%, ETA 1:00\n")
+    bar.close()
+
+
+def test_train_evaluates_on_one_blas_thread(monkeypatch, capsys):
+    # The final test cost goes into the saved file, so it must not depend on the number of cores either.
+    from engine.training import Trainer, _openblas_controls, blas_threads
+
+    controls = _openblas_controls()
+    if controls is None:
+        pytest.skip("numpy uses a BLAS without a thread control here")
+    seen = []
+    real = Trainer.evaluate
+
+    def watched(self, X, Y):
+        seen.append(controls[1]())
+        return real(self, X, Y)
+
+    monkeypatch.setattr(Trainer, "evaluate", watched)
+    with blas_threads(2):  # as in a shell where OpenBLAS may use two threads
+        assert cli.main(["train", "--dataset", "gauss", "--epochs", "2"]) == 0
+    assert seen and set(seen) == {1}
 
 
 def test_without_json_the_last_line_gives_test_cost_and_accuracy(capsys):
@@ -233,10 +283,15 @@ def test_the_shipped_model_reaches_97_percent_and_its_readme_says_so(bundled):
 
 
 @pytest.mark.slow
-def test_the_defaults_reproduce_the_shipped_model(tmp_path, capsys, bundled):
+def test_the_defaults_reproduce_the_shipped_model(tmp_path, bundled):
+    # Run as a user would, in a shell where OpenBLAS may use two threads: `train` must pin it to one
+    # (for the training and for the evaluation whose test cost goes into the file), or the bytes differ.
     out = tmp_path / "digits.npz"
-    assert cli.main(["train", "--dataset", "digits", "--out", str(out), "--json"]) == 0
-    metrics = json.loads(capsys.readouterr().out)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2"}
+    command = [sys.executable, "main.py", "train", "--dataset", "digits", "--out", str(out), "--json"]
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    metrics = json.loads(run.stdout)
     shipped, retrained = load(MODEL), load(out)
     shipped_accuracy = float(np.mean(shipped.predict(bundled.X_test) == bundled.labels_test))
     assert metrics["test_accuracy"] == pytest.approx(shipped_accuracy, abs=0.002)

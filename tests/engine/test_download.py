@@ -48,12 +48,17 @@ MD5 = {name: hashlib.md5(data).hexdigest() for name, data in FILES.items()}
 class Server:
     """An HTTP server in a thread. files: name -> bytes (missing names get 404).
 
-    slow: send in 256-byte pieces with pauses; short: announce more bytes than are sent, then hang up.
+    slow: send in 256-byte pieces with pauses; short: announce more bytes than are sent, then hang up;
+    hold: send this many bytes, then wait (up to 15 s) until `release` is set; no_length: announce no
+    Content-Length (the end of the file is where the server hangs up, as HTTP/1.0 allows).
     """
 
-    def __init__(self, files: dict[str, bytes], slow: bool = False, short: bool = False):
+    def __init__(self, files: dict[str, bytes], slow: bool = False, short: bool = False,
+                 hold: int | None = None, no_length: bool = False):
         self.files = dict(files)
         self.requests: list[str] = []
+        self.release = threading.Event()
+        self.finished: list[str] = []  # files the handler sent to the end
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -65,16 +70,25 @@ class Server:
                     self.send_error(404)
                     return
                 self.send_response(200)
-                self.send_header("Content-Length", str(len(data) + (100 if short else 0)))
+                if no_length:
+                    self.close_connection = True
+                else:
+                    self.send_header("Content-Length", str(len(data) + (100 if short else 0)))
                 self.end_headers()
                 try:
-                    if slow:
+                    if hold is not None:
+                        self.wfile.write(data[:hold])
+                        self.wfile.flush()
+                        outer.release.wait(15)
+                        self.wfile.write(data[hold:])
+                    elif slow:
                         for k in range(0, len(data), 256):
                             self.wfile.write(data[k:k + 256])
                             self.wfile.flush()
                             time.sleep(0.01)
                     else:
                         self.wfile.write(data)
+                    outer.finished.append(name)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 if short:
@@ -90,6 +104,7 @@ class Server:
         self.thread.start()
 
     def stop(self) -> None:
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -278,3 +293,89 @@ def test_an_unwritable_cache_folder_is_one_clear_error(tmp_path):
     blocker.write_text("a file where the folder should be")
     with pytest.raises(DownloadError, match="Cannot create the folder"):
         mnist.download_full(blocker / "cache", mirrors=["http://127.0.0.1:9/"], checksums=SHA256)
+
+
+def test_cancel_mid_file_does_not_wait_for_a_slow_server(tmp_path):
+    # The server sends 3,000 bytes of the first file and then nothing more until the test ends. The
+    # download must pass those bytes on as they arrive and notice Cancel right after them: reading
+    # fixed 64 KiB chunks would sit waiting for the rest instead (here 15 s, until the server goes on).
+    held = 3000
+    stalled = Server(FILES, hold=held)
+    seen: list[int] = []
+    try:
+        with pytest.raises(DownloadCancelled, match="nothing half-downloaded was kept"):
+            mnist.download_full(tmp_path, mirrors=[stalled.url], checksums=SHA256, timeout=30.0,
+                                progress=lambda d, t, n: seen.append(d), cancel=lambda: sum(seen) > 0)
+        assert not stalled.release.is_set() and stalled.finished == []  # the server was still holding
+    finally:
+        stalled.stop()
+    assert mnist.CHUNK > held  # the default chunk size: nothing was shrunk to make this pass
+    assert 0 < seen[-1] <= held
+    assert cache_files(tmp_path) == []
+
+
+def test_no_network_is_one_clear_error(tmp_path, monkeypatch):
+    def offline(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)  # as on a machine with no network at all
+    with pytest.raises(DownloadError) as info:
+        mnist.download_full(tmp_path, mirrors=["https://mirror-a.example/", "https://mirror-b.example/"],
+                            checksums=SHA256, timeout=TIMEOUT)
+    message = str(info.value)
+    assert message == ("Could not download train-images-idx3-ubyte.gz from any mirror (last problem: "
+                       "mirror-b.example: Temporary failure in name resolution); check the internet "
+                       "connection and try again.")
+    assert cache_files(tmp_path) == []
+
+
+def test_a_full_disk_on_the_last_flush_is_one_clear_error(tmp_path, server, monkeypatch):
+    # Writes are buffered, so a full disk may only show when the file is closed and the buffer flushed.
+    real = mnist.tempfile.NamedTemporaryFile
+
+    class FullOnClose:
+        def __init__(self, **kwargs):
+            self._f = real(**kwargs)
+            self.name = self._f.name
+            self.write = self._f.write
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._f.close()
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(mnist.tempfile, "NamedTemporaryFile", FullOnClose)
+    with pytest.raises(DownloadError, match=r"^Cannot write train-images-idx3-ubyte.gz into .*"
+                                            r"\(No space left on device\)\.$"):
+        mnist.download_full(tmp_path, mirrors=[server.url], checksums=SHA256, timeout=TIMEOUT)
+    assert cache_files(tmp_path) == []
+
+
+def test_sizes_are_the_published_files_and_stand_in_for_a_missing_content_length(tmp_path, monkeypatch):
+    assert sorted(mnist.SIZES) == sorted(mnist.FILES)
+    assert sum(mnist.SIZES.values()) == 11_594_722  # the four gzipped files, as every mirror serves them
+    # a server that does not say how long the file is: the known size of the published file is the total
+    monkeypatch.setattr(mnist, "FILES", MD5)
+    monkeypatch.setattr(mnist, "SIZES", {name: len(data) for name, data in FILES.items()})
+    quiet = Server(FILES, no_length=True)
+    calls = []
+    try:
+        mnist.download_full(tmp_path, mirrors=[quiet.url], progress=lambda d, t, n: calls.append((d, t, n)),
+                            timeout=TIMEOUT)
+    finally:
+        quiet.stop()
+    assert cache_files(tmp_path) == sorted(FILES)
+    for name, data in FILES.items():
+        totals = [t for d, t, n in calls if n == name]
+        assert totals and set(totals) == {len(data)}
+    # other files (other checksums) get no made-up total
+    other = Server(FILES, no_length=True)
+    calls.clear()
+    try:
+        mnist.download_full(tmp_path / "b", mirrors=[other.url], checksums=SHA256, timeout=TIMEOUT,
+                            progress=lambda d, t, n: calls.append((d, t, n)))
+    finally:
+        other.stop()
+    assert calls and all(t is None for d, t, n in calls)

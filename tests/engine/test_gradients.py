@@ -1,6 +1,6 @@
 """Backprop is exact: for every hidden activation × output × cost pairing, Network.gradients equals
-central finite differences of Network.cost (float64, relative error < 1e-5), and equals the gradients
-of the same network built out of scalar `Value`s (micrograd)."""
+central finite differences of Network.cost (float64, relative error < 1e-5). (That it also equals the
+gradients of the same network built out of scalar `Value`s is tests/engine/test_value_vs_network.py.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from engine import functions as F
 from engine.network import Network
-from engine.value import Value
 
 HIDDEN = ["sigmoid", "relu", "tanh", "linear"]
 OUTPUTS = ["sigmoid", "softmax", "linear", "relu", "tanh"]
@@ -88,60 +87,6 @@ def test_softmax_with_mse_uses_the_full_jacobian():
     a = acts[-1]
     wrong_delta = F.mse_grad(a, Y) * a * (1 - a)
     assert not np.allclose(wrong_delta.T @ acts[-2], dW[-1], rtol=1e-3)
-
-
-# --- the same network out of Values --------------------------------------------------------------------
-
-
-def _value_activation(v: Value, name: str) -> Value:
-    return {"sigmoid": v.sigmoid, "relu": v.relu, "tanh": v.tanh, "linear": lambda: v}[name]()
-
-
-def _value_network_gradients(net: Network, X, Y, cost: str):
-    W = [[[Value(float(w)) for w in row] for row in layer] for layer in net.weights]
-    B = [[Value(float(b)) for b in layer] for layer in net.biases]
-    total = Value(0.0)
-    for x, y in zip(X, Y, strict=True):
-        a = [Value(float(v)) for v in x]
-        for l in range(net.n_layers):
-            z = [sum((w * ai for w, ai in zip(W[l][i], a, strict=True)), B[l][i]) for i in range(len(B[l]))]
-            name = net.layer_activation(l + 1)
-            if name == "softmax":
-                e = [zi.exp() for zi in z]
-                s = sum(e[1:], e[0])
-                a = [ei / s for ei in e]
-            else:
-                a = [_value_activation(zi, name) for zi in z]
-        for ai, yi in zip(a, y, strict=True):
-            if cost == "mse":
-                total = total + (ai - float(yi)) ** 2
-            elif net.output == "softmax":
-                total = total - float(yi) * ai.log()
-            else:
-                total = total - (float(yi) * ai.log() + (1 - float(yi)) * (1 - ai).log())
-    total = total / len(X)
-    total.backward()
-    dW = [np.array([[w.grad for w in row] for row in layer]) for layer in W]
-    db = [np.array([b.grad for b in layer]) for layer in B]
-    return total.data, dW, db
-
-
-@pytest.mark.parametrize(
-    ("hidden", "output", "cost"),
-    [
-        ("sigmoid", "sigmoid", "mse"),
-        ("relu", "softmax", "cross_entropy"),
-        ("tanh", "sigmoid", "cross_entropy"),
-        ("tanh", "softmax", "mse"),
-        ("relu", "linear", "mse"),
-    ],
-)
-def test_backprop_equals_the_value_graph(hidden, output, cost):
-    net, X, Y = _problem(hidden, output, cost, seed=3)
-    value, dW, db = net.gradients(X, Y, cost)
-    v_value, v_dW, v_db = _value_network_gradients(net, X, Y, cost)
-    assert value == pytest.approx(v_value, rel=1e-10)
-    assert _relative_error(dW + db, v_dW + v_db) < 1e-10
 
 
 def test_float32_gradients_agree_with_float64():

@@ -187,6 +187,38 @@ def test_progress_reports_epoch_step_cost_and_eta():
     assert all(r["eta"] >= 0 for r in reports if math.isfinite(r["eta"]))
 
 
+def test_progress_gives_the_mean_cost_of_the_epoch_so_far(monkeypatch):
+    import engine.training as training
+
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(training.time, "perf_counter", lambda: float(next(ticks)))  # every step reports
+    reports = []
+    trainer = Trainer(Network([1, 1], output="linear"), _index_data(8), lr=0.01, batch_size=2)
+    trainer.fit(2, progress=reports.append)
+    costs = trainer.history["step_cost"]
+    steps = [r for r in reports if r["event"] == "step"]
+    assert [r["cost"] for r in steps] == costs
+    assert [r["epoch_cost"] for r in steps] == pytest.approx(
+        [np.mean(costs[:k]) for k in range(1, 5)] + [np.mean(costs[4:k]) for k in range(5, 9)])
+
+
+def test_the_step_cost_history_is_bounded(monkeypatch):
+    import engine.training as training
+
+    monkeypatch.setattr(training, "STEP_COST_LIMIT", 50)
+    trainer = Trainer(Network([1, 1], output="linear"), _index_data(10), lr=0.01, batch_size=5)
+    costs = [trainer.train_step() for _ in range(1000)]
+    kept = trainer.history["step_cost"]
+    assert 50 <= len(kept) <= 55  # trimmed in blocks of a tenth of the limit
+    assert kept == costs[-len(kept):]  # the most recent ones, in order
+    assert trainer.steps == 1000
+    # a notebook's fit over many epochs stays bounded too, and keeps one mean per epoch
+    trainer.fit(300)
+    assert len(trainer.history["step_cost"]) <= 55 and len(trainer.history["epoch_train_cost"]) == 300
+    last_epoch = trainer.history["step_cost"][-2:]  # 10 samples in batches of 5: two steps an epoch
+    assert trainer.history["epoch_train_cost"][-1] == pytest.approx(np.mean(last_epoch))
+
+
 def test_lr_decay_and_settable_learning_rate():
     trainer = Trainer(Network([1, 1], output="linear"), _index_data(4), lr=0.1, batch_size=4, lr_decay=0.5)
     trainer.fit(2)

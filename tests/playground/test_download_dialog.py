@@ -118,7 +118,15 @@ def test_explains_what_and_where(qtbot, tmp_path, server, checksums):
     assert "127.0.0.1" in text  # the mirror it will use
     assert "checksum" in text
     assert str(tmp_path / "cache") in text
+    assert "about 12 MB in 4 files" in text  # the sizes of the published files (11.6 MB)
     assert dialog.startButton.isEnabled()
+
+
+def test_the_sizes_shown_are_the_engines(qtbot, tmp_path, server, checksums, monkeypatch):
+    # one table of sizes, in engine.datasets.mnist: the dialog has no copy of its own to drift
+    monkeypatch.setattr(mnist, "SIZES", {name: 25_000_000 for name in mnist.FILES})
+    dialog = make_dialog(qtbot, tmp_path, server.url, checksums)
+    assert "about 100 MB in 4 files" in dialog.explanation.text()
 
 
 def test_success(qtbot, tmp_path, server, files, checksums):
@@ -218,3 +226,23 @@ def test_a_folder_it_cannot_write_is_a_clear_message(qtbot, tmp_path, server, ch
     assert not dialog.succeeded
     assert str(blocker) in dialog.status.text()
     assert server.requests == []  # it failed before fetching anything
+
+
+def test_progress_reaches_the_bar_at_most_20_times_a_second_plus_each_files_ends(monkeypatch):
+    from types import SimpleNamespace
+
+    from playground import download_dialog
+    from playground.download_dialog import DownloadWorker
+
+    clock = [0.0]
+    monkeypatch.setattr(download_dialog, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    worker = DownloadWorker({})
+    sent = []
+    worker.progressed.connect(lambda done, total, name: sent.append((done, total, name)))
+    for k in range(102):  # 101 pieces of 1,000 bytes, one every 1/64 s (exact in binary)
+        clock[0] = k / 64
+        worker._progress(k * 1000, 101_000, "a.gz")
+    worker._progress(0, None, "b.gz")  # the next file starts at once, its size unknown
+    # a.gz: its start, one piece in four (4/64 s >= 0.05 s > 3/64 s), and its end
+    assert [done for done, total, name in sent if name == "a.gz"] == [*range(0, 100_001, 4000), 101_000]
+    assert sent[-1] == (0, -1, "b.gz")
