@@ -36,6 +36,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "e.g. 1,0")
     parser.add_argument("--size", metavar="WxH", default="1400x900", help="screenshot size (default "
                         "1400x900)")
+    parser.add_argument("--show", choices=["lab"], help="lab: open the neuron lab before the screenshot, "
+                        "with the --select neuron explained (else the seed's neuron) and its backward pass "
+                        "done, drawn where it floats")
     return parser.parse_args(argv)
 
 
@@ -123,9 +126,11 @@ def make_application(argv0: str = "nn-playground"):
 
 
 def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
-               select: tuple[int, int] | None) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
+               select: tuple[int, int] | None, show: str | None = None) -> int:
+    from PySide6.QtCore import QEventLoop, QRect, QTimer
+    from PySide6.QtGui import QColor, QPainter
 
+    from playground import theme
     from playground.main_window import MainWindow
     from playground.session import Session
 
@@ -138,12 +143,27 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
         session.step()
     if select is not None:
         window.select_neuron(*select)
+    if show == "lab":
+        if select is not None and select[0] >= 1:
+            window.explain_neuron(*select)
+        else:
+            window.show_lab()
+        window.lab.backward(animated=False)  # every box with its data and its grad
     # let the layout settle and every view paint (pyqtgraph ranges itself on the first paints)
     for _ in range(5):
         loop = QEventLoop()
         QTimer.singleShot(60, loop.quit)
         loop.exec()
     image = window.grab()
+    lab = window.labDock
+    if show == "lab" and lab.isFloating():
+        # offscreen, the floating lab is a window of its own: draw it where it floats over the main window
+        painter = QPainter(image)
+        offset = lab.frameGeometry().topLeft() - window.frameGeometry().topLeft()
+        painter.drawPixmap(offset, lab.grab())
+        painter.setPen(QColor(theme.TEXT_DIM))  # a window's edge, as a window manager would draw one
+        painter.drawRect(QRect(offset, lab.size()).adjusted(-1, -1, 0, 0))
+        painter.end()
     ok = image.save(path)
     window.close()
     app.processEvents()
@@ -175,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         if not has_display():
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return screenshot(args.screenshot, args.preset or DEFAULT_PRESET, args.steps,
-                          (max(width, 1200), max(height, 800)), select)
+                          (max(width, 1200), max(height, 800)), select, args.show)
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2

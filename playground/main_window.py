@@ -5,8 +5,10 @@ Every behaviour lives in the Session (the model) or in a view; the window wires 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+import html
+
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -34,6 +37,12 @@ from playground.views.sample_browser import SampleBrowser
 ORGANIZATION = "NeuralNetworkPlayground"
 APPLICATION = "Neural Network Playground"
 DEFAULT_SIZE = (1280, 800)
+# The saved dock layout carries this number; bump it when the default layout changes, so a layout saved
+# by an older version is ignored (the new default is used) instead of half-applied.
+LAYOUT_VERSION = 2
+BOTTOM_SHARE = 0.28  # the cost plot's share of the window height: the network view gets the most room
+LAB_SIZE = (1000, 660)  # the neuron lab opens floating at this size (less in a smaller window) ...
+LAB_READABLE = (700, 420)  # ... and floats again on "Explain" if it was docked somewhere smaller than this
 
 WHAT_AM_I_LOOKING_AT = """
 <h3>What am I looking at?</h3>
@@ -51,6 +60,20 @@ direction that lowers the <b>cost</b>, the number that says how wrong the networ
 Right-click it and choose <i>Explain this neuron</i> to see its sum built step by step in the neuron lab,
 micrograd style.</p>
 """
+
+
+def rich_tip(text: str) -> str:
+    """A tooltip as rich text, which Qt wraps into lines (plain text shows as one long line)."""
+    return f"<p>{html.escape(text)}</p>"
+
+
+def default_size() -> tuple[int, int]:
+    """DEFAULT_SIZE, or less on a smaller screen (a 1366x768 laptop), leaving room for the frame."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None or QGuiApplication.platformName() == "offscreen":  # its "screen" is a stand-in
+        return DEFAULT_SIZE
+    room = screen.availableGeometry()
+    return min(DEFAULT_SIZE[0], int(0.95 * room.width())), min(DEFAULT_SIZE[1], int(0.92 * room.height()))
 
 
 def settings() -> QSettings:
@@ -72,8 +95,8 @@ class MainWindow(QMainWindow):
             session = Session(preset=name if name in PRESETS else DEFAULT_PRESET)
         self.session = session
         self.setDockNestingEnabled(True)
-        # the right column (inspector, digit pad) runs the full height; the bottom row (cost, lab,
-        # boundary) runs under the controls and the network
+        # the right column (inspector or digit pad, and the decision boundary) runs the full height;
+        # the cost plot runs under the controls and the network
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
@@ -99,14 +122,26 @@ class MainWindow(QMainWindow):
         self.inspectorDock = self._dock("inspectorDock", "Neuron inspector", self.inspector,
                                         area.RightDockWidgetArea)
         self.digitsDock = self._dock("digitsDock", "Draw a digit", self.digitPanel, area.RightDockWidgetArea)
-        # the lab's expression graph grows sideways: it shares the full-width bottom area with the cost
-        self.labDock = self._dock("labDock", "Neuron lab", self.lab, area.BottomDockWidgetArea)
-        self.costDock = self._dock("costDock", "Cost", self.costPlot, area.BottomDockWidgetArea)
+        # 2-D data: the boundary under the inspector, so a slider's effect on it is seen at once
         self.boundaryDock = self._dock("boundaryDock", "Decision boundary", self.boundary,
-                                       area.BottomDockWidgetArea)
+                                       area.RightDockWidgetArea)
+        self.costDock = self._dock("costDock", "Cost", self.costPlot, area.BottomDockWidgetArea)
+        # The lab needs room to be read: it opens as its own floating window (placed by show_lab), and
+        # docks as a tab beside the cost if its title bar is double-clicked. In a scroll area, its
+        # controls never set a minimum size on the main window.
+        lab_scroll = QScrollArea()
+        lab_scroll.setObjectName("labScroll")
+        lab_scroll.setWidgetResizable(True)
+        lab_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lab_scroll.setWidget(self.lab)
+        self.labDock = self._dock("labDock", "Neuron lab", lab_scroll, area.BottomDockWidgetArea)
+        self.splitDockWidget(self.inspectorDock, self.boundaryDock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.inspectorDock, self.digitsDock)
-        self.splitDockWidget(self.costDock, self.boundaryDock, Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.costDock, self.labDock)
+        self.labDock.hide()
+        self.labDock.setFloating(True)
+        self._lab_placed = False
+        self.labDock.visibilityChanged.connect(self._lab_visibility)
         self.costDock.raise_()
 
         self._build_toolbar()
@@ -120,24 +155,32 @@ class MainWindow(QMainWindow):
         session.runningChanged.connect(self._on_running)
         session.historyChanged.connect(self._update_counters)
         session.structureChanged.connect(self._on_structure)
+        session.structureChanged.connect(self._sync_preset_menu)
+        session.settingsChanged.connect(self._sync_preset_menu)
+        session.selectionChanged.connect(self._on_selection)
         self.networkView.explainRequested.connect(self.explain_neuron)
         self.inspector.explainRequested.connect(self.explain_neuron)
         self._eta_timer = QTimer(self)
         self._eta_timer.setInterval(500)
         self._eta_timer.timeout.connect(self._update_counters)
 
-        self.resize(*DEFAULT_SIZE)
         self._layout_restored = False
-        if remember:
-            geometry = store.value("window/geometry")
-            if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-                self.restoreGeometry(geometry)
-            state = store.value("window/state")
-            if isinstance(state, QByteArray) and not state.isEmpty():
-                self._layout_restored = self.restoreState(state)
+        state = store.value("window/state") if remember else None
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            # False for a state saved with another LAYOUT_VERSION: the default layout then stays
+            self._layout_restored = self.restoreState(state, LAYOUT_VERSION)
+            self._lab_placed = self._layout_restored
+        self._sync_preset_menu()
         self._measure_baseline()
         self._auto_docks()
         self._update_counters()
+        # The window's minimum size must follow the docks shown now: a minimum left over from a dock
+        # hidden since (the tall digit pad, with 2-D data) would make the window taller than asked.
+        self.layout().activate()
+        self.resize(*default_size())
+        geometry = store.value("window/geometry") if remember else None
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
         # keyboard focus starts on the network, so S, → and Space work at once (a focused spin box
         # would take the letters as text)
         self.networkView.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -169,7 +212,9 @@ class MainWindow(QMainWindow):
         self.runAction.setObjectName("runAction")
         self.runAction.setCheckable(True)
         self.runAction.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.runAction.setToolTip("Run / Pause (Space): keep taking steps on a background thread.")
+        self.runAction.setToolTip("Run / Pause (Space): keep taking gradient-descent steps, one mini-batch "
+                                  "after another, while every view follows the learning.\nPress again to "
+                                  "pause; the window stays usable meanwhile.")
         self.runAction.toggled.connect(self._on_run_toggled)
         self.resetAction = QAction(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset", self)
         self.resetAction.setObjectName("resetAction")
@@ -194,6 +239,13 @@ class MainWindow(QMainWindow):
         self.progressBar.setToolTip("Progress of the current epoch, or of the epochs this Run trains, "
                                     "with the time left.")
         bar.addWidget(self.progressBar)
+        bar.addSeparator()
+        self.labAction = self.labDock.toggleViewAction()
+        self.labAction.setObjectName("labAction")
+        self.labAction.setToolTip("Open or close the neuron lab: one neuron's sum as micrograd's expression "
+                                  "graph, with backpropagation shown step by step.\nRight-click a neuron and "
+                                  "choose “Explain this neuron” to put that neuron in it.")
+        bar.addAction(self.labAction)
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -206,10 +258,16 @@ class MainWindow(QMainWindow):
         self._add(menu, "Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
 
         menu = self.menuBar().addMenu("&Presets")
+        self.presetActions = QActionGroup(self)  # the preset in use carries a check mark
         for name, preset in PRESETS.items():
             action = menu.addAction(name)
-            action.setToolTip(preset.description)
+            action.setCheckable(True)
+            action.setData(name)
+            action.setToolTip(rich_tip(preset.description))
             action.triggered.connect(lambda _checked=False, n=name: self.session.apply_preset(n))
+            self.presetActions.addAction(action)
+        # a custom setup unchecks every preset, so the group must allow none
+        self.presetActions.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         menu.setToolTipsVisible(True)
 
         menu = self.menuBar().addMenu("&Training")
@@ -242,17 +300,66 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._share_space)
 
     def _share_space(self) -> None:
-        self.resizeDocks([self.controlsDock, self.inspectorDock], [300, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.costDock], [240], Qt.Orientation.Vertical)
-        self.resizeDocks([self.costDock, self.boundaryDock], [560, 400], Qt.Orientation.Horizontal)
+        """The default layout: the network view in the middle gets most of the window."""
+        right = min(max(int(0.27 * self.width()), 400), 520)
+        self.resizeDocks([self.controlsDock, self.inspectorDock], [300, right], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.costDock], [int(BOTTOM_SHARE * self.height())], Qt.Orientation.Vertical)
+        self._share_right_column()
+
+    def _share_right_column(self) -> None:
+        """With 2-D data: the boundary about square under the inspector, at most half the column."""
+        if self.boundaryDock.isHidden() or self.boundaryDock.isFloating():
+            return
+        column = self.inspectorDock.height() + self.boundaryDock.height()
+        boundary = min(self.boundaryDock.width(), column // 2)
+        self.resizeDocks([self.inspectorDock, self.boundaryDock], [column - boundary, boundary],
+                         Qt.Orientation.Vertical)
 
     # ------------------------------------------------------------------ behaviour
     def select_neuron(self, layer: int, index: int) -> None:
         """Select a neuron as a click on it does (layer 0 is the input)."""
         self.session.select_neuron(layer, index)
         if self.session.selected is not None:
+            self._on_selection(*self.session.selected)
+
+    def _on_selection(self, layer: int, _index: int) -> None:
+        # a click on a neuron brings its sliders to the front (they may be behind the digit pad's tab)
+        if layer >= 0:
             self.inspectorDock.show()
             self.inspectorDock.raise_()
+
+    def show_lab(self) -> None:
+        """Show the neuron lab big enough to read: floating over the window unless docked roomily."""
+        dock = self.labDock
+        if not dock.isFloating() and not dock.isHidden() and (
+                dock.width() < LAB_READABLE[0] or dock.height() < LAB_READABLE[1]):
+            self._lab_placed = False  # docked too small to read a graph: float it at a good size
+            dock.setFloating(True)
+        dock.show()
+        dock.raise_()
+        if dock.isFloating():
+            self._place_lab()
+            dock.activateWindow()
+
+    def _lab_visibility(self, visible: bool) -> None:
+        if visible and self.labDock.isFloating():
+            self._place_lab()  # the first time it opens (View menu, toolbar): a readable size, over us
+
+    def _place_lab(self) -> None:
+        if self._lab_placed:
+            return
+        self._lab_placed = True
+        frame = self.frameGeometry()
+        width = min(LAB_SIZE[0], int(0.9 * frame.width()))
+        height = min(LAB_SIZE[1], int(0.9 * frame.height()))
+        # over the lower middle of the window, where the cost plot is, so the network stays in sight above
+        top_left = QPoint(frame.center().x() - width // 2, frame.bottom() - height - 40)
+        screen = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        if screen.width() >= width and screen.height() >= height:  # keep it on the screen
+            top_left.setX(max(screen.left(), min(top_left.x(), screen.right() - width)))
+            top_left.setY(max(screen.top(), min(top_left.y(), screen.bottom() - height)))
+        self.labDock.resize(width, height)
+        self.labDock.move(top_left)
 
     def explain_neuron(self, layer: int, index: int) -> None:
         """Open the neuron lab with this neuron's sum built from micrograd Values."""
@@ -263,20 +370,20 @@ class MainWindow(QMainWindow):
             return
         net = s.network
         inputs = s.activations()[layer - 1]
+        role = "the output" if layer == len(net.sizes) - 1 else f"hidden layer {layer}"  # as the inspector
         try:
             self.lab.explain_neuron(
                 net.weights[layer - 1][index].astype(float),
                 float(net.biases[layer - 1][index]),
                 inputs.astype(float),
                 net.layer_activation(layer),
-                title=f"neuron {index} of layer {layer} ({s.input_caption})",
+                title=f"Neuron {index} of {role} ({s.input_caption})",
                 input_labels=s.input_labels(layer - 1),
             )
         except ValueError as exc:
             self.statusBar().showMessage(f"The lab cannot explain this neuron: {exc}", 10000)
             return
-        self.labDock.show()
-        self.labDock.raise_()
+        self.show_lab()
 
     def _on_run_toggled(self, on: bool) -> None:
         if on:
@@ -315,9 +422,14 @@ class MainWindow(QMainWindow):
         self.statusReadout.setText("   ".join(parts))
 
     def _on_structure(self) -> None:
+        self.lab.forget_explained()  # its neuron belonged to the network that was just replaced
         self._measure_baseline()
         self._auto_docks()
         self._update_counters()
+
+    def _sync_preset_menu(self) -> None:
+        for action in self.presetActions.actions():
+            action.setChecked(action.data() == self.session.preset_name)
 
     def _measure_baseline(self) -> None:
         """How the network does before any training here (a loaded model: its real accuracy)."""
@@ -328,12 +440,22 @@ class MainWindow(QMainWindow):
     def _auto_docks(self) -> None:
         """Digits get the drawing pad; 2-D data gets the decision boundary."""
         image = self.session.dataset.is_image
-        self.boundaryDock.setVisible(not image)
-        if image:
-            self.digitsDock.show()
+        boundary_appears = not image and self.boundaryDock.isHidden()
+        # a Reset or a new layer size keeps the inspector in front while a neuron is selected
+        pad_to_front = image and (self.digitsDock.isHidden() or self.session.selected is None)
+        # hide before showing: for a moment both in the right column would need more than the window's
+        # height, and the window would grow to make room (and stay grown)
+        shown, hidden = self.digitsDock, self.boundaryDock
+        if not image:
+            shown, hidden = hidden, shown
+        hidden.hide()
+        shown.show()
+        if pad_to_front:
             self.digitsDock.raise_()
-        else:
+        elif not image:
             self.inspectorDock.raise_()
+            if boundary_appears and self.isVisible():
+                QTimer.singleShot(0, self._share_right_column)
 
     # ------------------------------------------------------------------ files
     def open_model(self) -> None:
@@ -378,7 +500,7 @@ class MainWindow(QMainWindow):
             return
         store = settings()
         store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/state", self.saveState())
+        store.setValue("window/state", self.saveState(LAYOUT_VERSION))
         if self.session.preset_name:
             store.setValue("session/preset", self.session.preset_name)
         store.sync()

@@ -6,6 +6,8 @@ so a preset chosen from the menu updates these widgets too.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -186,8 +188,9 @@ class Controls(QScrollArea):
         self.presetCombo.setObjectName("presetCombo")
         for name, preset in PRESETS.items():
             self.presetCombo.addItem(name, name)
-            self.presetCombo.setItemData(self.presetCombo.count() - 1, preset.description,
-                                         Qt.ItemDataRole.ToolTipRole)
+            # rich text: Qt wraps it into lines, where plain text would be one line across the screen
+            tip = f"<p>{html.escape(preset.description)}</p>"
+            self.presetCombo.setItemData(self.presetCombo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.presetCombo.setToolTip("A ready-made problem with a network and a recipe that learns it.")
         self.presetCombo.activated.connect(lambda _i: self._on_preset())
         self.presetNote = QLabel()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -180,14 +181,25 @@ class NeuronLab(QWidget):
                                       "Save the graph as graphviz DOT text, as micrograd's draw_dot made it.")
         self.imageButton = self._button("Export image…", "labExportImage", "",
                                         "Save the graph as a PNG picture or an SVG drawing.")
+        # shown when the graph is bigger than the panel at a readable zoom; its own label in the button
+        # row, so showing it never changes the canvas's size (which would refit, and so on)
+        self.panHint = QLabel()
+        self.panHint.setObjectName("labPanHint")
+        self.panHint.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        self.panHint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.panHint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens
+        self.panHint.setToolTip("The graph is bigger than this panel at a readable size: drag it to see the "
+                                "rest, scroll or press +/− to zoom, Fit or 0 to see it all.")
         buttons = QHBoxLayout()
         for b in (self.forwardButton, self.backwardButton, self.stepButton, self.zeroButton):
             buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons.addWidget(self.panHint, 1)
         for b in (self.fitButton, self.dotButton, self.imageButton):
             buttons.addWidget(b)
 
         self.graphView = GraphView()
+        self.graphView.fitted.connect(
+            lambda whole: self.panHint.setText("" if whole else "drag to see the rest · scroll to zoom"))
         self.caption = QLabel()
         self.caption.setObjectName("labCaption")
         self.caption.setWordWrap(True)
@@ -279,6 +291,16 @@ class NeuronLab(QWidget):
         else:
             self.show_preset("explained")
 
+    def forget_explained(self) -> None:
+        """The network the explained neuron came from is gone (a new shape or preset): show the seed's."""
+        index = self.presetCombo.findData("explained")
+        if index < 0:
+            return
+        if self.preset == "explained":
+            self.show_preset("seed")
+        self.presetCombo.removeItem(index)
+        self._explained = None
+
     def _build(self) -> Expression:
         if self.preset == "accumulation":
             return accumulation_example()
@@ -305,11 +327,8 @@ class NeuronLab(QWidget):
         self._grads_shown = False
         self.expression = self._build()
         self._show_expression()
-        hint = ""
-        if not self.graphView.whole_graph_visible():
-            hint = " Drag the graph to see the rest, scroll to zoom."
         self.caption.setText(f"Forward pass: every value computed from its operands. "
-                             f"Output {self._root_name()} = {fmt(self.output)}.{hint}")
+                             f"Output {self._root_name()} = {fmt(self.output)}.")
 
     def _recompute(self) -> None:
         """After a slider move: forward, and if grads were on show, backward again at once."""

@@ -427,7 +427,12 @@ class NeuronInspector(QWidget):
         self.bias.set_value(b)
         role = "output" if layer == len(net.sizes) - 1 else f"hidden layer {layer}"
         self.titleLabel.setText(f"Neuron {index} of the {role} · {name}")
-        self.formulaLabel.setText(self._formula(w, inputs, b, z, a, name))
+        formula = self._formula(w, inputs, b, z, a, name)
+        if formula != self.formulaLabel.text():
+            self.formulaLabel.setText(formula)
+            # its wrapped height is its minimum: a short dock must not squeeze the rows below over it
+            label = self.formulaLabel
+            label.setMinimumHeight(label.heightForWidth(max(label.width(), 250)))
         others = None
         if name == "softmax":
             zs = s.weighted_sums()[layer - 1]

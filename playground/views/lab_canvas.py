@@ -1,7 +1,8 @@
 """The Neuron lab's canvas: a Value graph drawn the way micrograd's draw_dot draws it, but alive.
 
-Each value is a box "label | data | grad", each operator a small round node between its operands
-and its result, edges run operand -> operator -> result, columns follow the topological order
+Each value is a box of three lines, label / data / grad (draw_dot puts them side by side; stacked,
+the graph is half as wide, so it stays readable in a window), each operator a small round node between
+its operands and its result, edges run operand -> operator -> result, columns follow the topological order
 (left to right). Items are created once per graph shape; new numbers only change their text and colour.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsPathItem,
+    QGraphicsPolygonItem,
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
@@ -38,13 +40,15 @@ from engine.value import Value
 from playground import theme
 from playground.views.lab_model import fmt
 
-BOX_HEIGHT = 30.0
-ROW = 46.0  # vertical distance between rows: a box plus breathing room
+LINE = 18.0  # one line of a value's box
+BOX_HEIGHT = 3 * LINE  # label, data, grad
+ROW = BOX_HEIGHT + 14.0  # vertical distance between rows: a box plus breathing room
 COLUMN_GAP = 26.0
 OP_RADIUS = 17.0
 PAD = 8.0
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
-LEGIBLE_ZOOM = 0.5  # below this the 10 pt box text is too small to read: fit shows the output end instead
+LEGIBLE_ZOOM = 0.75  # below this the 10 pt box text is too small to read (under 8 px high): fit shows
+# the output end at this zoom instead, and the rest is a drag away
 
 
 def layout(g: nx.DiGraph) -> dict[str, tuple[int, float]]:
@@ -114,30 +118,28 @@ def grad_colour(grad: float, largest: float) -> QColor:
 
 
 class ValueItem(QGraphicsRectItem):
-    """A value's box: three fields, "label | data … | grad …", the grad field coloured by the grad."""
+    """A value's box: three lines, "label", "data …", "grad …"; the grad line coloured by the grad."""
 
-    def __init__(self, value: Value, font: QFont, label_width: float, number_width: float) -> None:
-        super().__init__(0, 0, label_width + 2 * number_width, BOX_HEIGHT)
+    def __init__(self, value: Value, font: QFont, width: float) -> None:
+        super().__init__(0, 0, width, BOX_HEIGHT)
         self.value = value
         self.setBrush(QColor(theme.PANEL))
         self.setPen(QPen(QColor(theme.TEXT_DIM), 1.2))
-        self.gradField = QGraphicsRectItem(label_width + number_width, 0, number_width, BOX_HEIGHT, self)
+        self.gradField = QGraphicsRectItem(0, 2 * LINE, width, LINE, self)
         self.gradField.setPen(QPen(Qt.PenStyle.NoPen))
         self.fields: list[QGraphicsSimpleTextItem] = []
-        # (left, width) of the three fields: label | data | grad
-        self.spans = [(0.0, label_width), (label_width, number_width),
-                      (label_width + number_width, number_width)]
-        for _ in self.spans:
+        label_font = QFont(font)
+        label_font.setBold(True)
+        for k in range(3):
             text = QGraphicsSimpleTextItem(self)
-            text.setFont(font)
+            text.setFont(label_font if k == 0 else font)
             text.setBrush(QColor(theme.TEXT))
             self.fields.append(text)
-        for x in (label_width, label_width + number_width):
-            divider = QGraphicsPathItem(self)
-            path = QPainterPath(QPointF(x, 0))
-            path.lineTo(x, BOX_HEIGHT)
-            divider.setPath(path)
-            divider.setPen(QPen(QColor(theme.TEXT_DIM), 1))
+        divider = QGraphicsPathItem(self)  # under the label, as draw_dot's record separates its fields
+        path = QPainterPath(QPointF(0, LINE))
+        path.lineTo(width, LINE)
+        divider.setPath(path)
+        divider.setPen(QPen(QColor(theme.TEXT_DIM), 1))
         self.setToolTip("A value: its label, its data (computed by the forward pass) and its grad "
                         "(how much the output changes per unit change of this value).")
 
@@ -146,10 +148,11 @@ class ValueItem(QGraphicsRectItem):
         texts = (value.label, f"data {fmt(value.data)}", f"grad {fmt(value.grad)}")
         colour = grad_colour(value.grad, largest_grad)
         self.gradField.setBrush(colour)
-        for item, text, (left, width) in zip(self.fields, texts, self.spans, strict=True):
+        width = self.rect().width()
+        for k, (item, text) in enumerate(zip(self.fields, texts, strict=True)):
             item.setText(text)
             bounds = item.boundingRect()
-            item.setPos(left + (width - bounds.width()) / 2, (BOX_HEIGHT - bounds.height()) / 2)
+            item.setPos((width - bounds.width()) / 2, k * LINE + (LINE - bounds.height()) / 2)
         strong = colour.alphaF() > 0.6
         self.fields[2].setBrush(QColor("#15161a") if strong else QColor(theme.TEXT))
 
@@ -190,20 +193,24 @@ class EdgeItem(QGraphicsPathItem):
         path = QPainterPath(start)
         bend = max(20.0, (end.x() - start.x()) / 2)
         path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
-        arrow = QPolygonF([end, end + QPointF(-8, -4.5), end + QPointF(-8, 4.5), end])
-        path.addPolygon(arrow)
-        self.setPath(path)
+        self.setPath(path)  # drawn with the pen only: a filled curve would shade the area under it
+        arrow = QPolygonF([end, end + QPointF(-8, -4.5), end + QPointF(-8, 4.5)])
+        self.head = QGraphicsPolygonItem(arrow, self)
         self.setZValue(-1)
         self.set_lit(False)
 
     def set_lit(self, lit: bool) -> None:
         colour = QColor(theme.HIGHLIGHT if lit else theme.TEXT_DIM)
-        self.setPen(QPen(colour, 2.5 if lit else 1.3))
-        self.setBrush(colour)
+        pen = QPen(colour, 2.5 if lit else 1.3)
+        self.setPen(pen)
+        self.head.setPen(pen)
+        self.head.setBrush(colour)
 
 
 class GraphView(QGraphicsView):
     """The lab's canvas (objectName "graphView"): pan by dragging, zoom with the wheel or +/-."""
+
+    fitted = Signal(bool)  # after each fit: True when the whole graph is in view
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -236,6 +243,11 @@ class GraphView(QGraphicsView):
         # would resize the viewport, refit, and so on without end.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def sizeHint(self) -> QSize:
+        # ask for little: the graph is fitted to whatever room the lab gets (Qt's default asks for the
+        # whole scene, which made a scrolled lab scroll for nothing)
+        return QSize(640, 240)
 
     # ---- content -------------------------------------------------------------------------------
     def set_expression(self, root: Value) -> None:
@@ -290,13 +302,14 @@ class GraphView(QGraphicsView):
         self.op_items.clear()
         self.edge_items.clear()
         self._lit = []
-        metrics = QFontMetricsF(self.box_font)
-        number_width = metrics.horizontalAdvance("grad -000.0000") + 2 * PAD
+        label_font = QFont(self.box_font)
+        label_font.setBold(True)
+        number_width = QFontMetricsF(self.box_font).horizontalAdvance("grad -000.0000") + 2 * PAD
         items: dict[str, QGraphicsItem] = {}
         for node, attrs in g.nodes(data=True):
             if attrs["kind"] == "value":
-                label_width = max(34.0, metrics.horizontalAdvance(attrs["label"]) + 2 * PAD)
-                item = ValueItem(attrs["value"], self.box_font, label_width, number_width)
+                label_width = QFontMetricsF(label_font).horizontalAdvance(attrs["label"]) + 2 * PAD
+                item = ValueItem(attrs["value"], self.box_font, max(number_width, label_width))
                 self.value_items[node] = item
             else:
                 item = OpItem(attrs["op"], self.op_font)
@@ -394,6 +407,7 @@ class GraphView(QGraphicsView):
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         scale = self.transform().m11()
         if LEGIBLE_ZOOM <= scale <= 1.3:
+            self.fitted.emit(True)
             return
         scale = min(max(scale, LEGIBLE_ZOOM), 1.3)
         self.resetTransform()
@@ -403,6 +417,7 @@ class GraphView(QGraphicsView):
         output = self.value_items.get(self._root_name)
         centre_y = output.sceneBoundingRect().center().y() if output is not None else rect.center().y()
         self.centerOn(QPointF(centre_x, centre_y))
+        self.fitted.emit(self.whole_graph_visible())
 
     def whole_graph_visible(self) -> bool:
         visible = self.mapToScene(self.viewport().rect()).boundingRect()

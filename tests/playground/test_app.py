@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,3 +51,27 @@ def test_unknown_preset_is_refused_by_argparse(tmp_path):
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def _rgb(path) -> np.ndarray:
+    image = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
+    data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.width(), 4)
+    return data.copy()
+
+
+def test_screenshot_show_lab_draws_the_floating_lab_over_the_window(qapp, tmp_path):
+    from playground.app import screenshot
+    from playground.main_window import LAB_SIZE
+
+    plain, lab = tmp_path / "plain.png", tmp_path / "lab.png"
+    assert screenshot(str(plain), "XOR", 0, (1400, 900), (1, 0)) == 0
+    assert screenshot(str(lab), "XOR", 0, (1400, 900), (1, 0), show="lab") == 0
+    a, b = _rgb(plain), _rgb(lab)
+    assert a.shape == b.shape == (900, 1400, 4)
+    changed = (a != b).any(axis=2)
+    changed[:60] = False  # the menu and the toolbar (whose "Neuron lab" button is now checked)
+    rows, cols = np.nonzero(changed)
+    # a lab-sized window, with its edge, drawn over the window; much of it differs from what is beneath
+    assert rows.max() - rows.min() == pytest.approx(LAB_SIZE[1], abs=3)
+    assert cols.max() - cols.min() == pytest.approx(LAB_SIZE[0], abs=3)
+    assert changed[rows.min():rows.max(), cols.min():cols.max()].mean() > 0.3

@@ -267,3 +267,20 @@ def test_during_run_an_edit_lands_at_once_and_every_row_is_right_after_pause(qtb
     values = np.array([s.value() for s in inspector.weight_sliders()])
     np.testing.assert_array_equal(values, np.round(w.astype(float) * STEPS_PER_UNIT).astype(int))
     assert inspector.bias.value_label.text() == fmt(float(digits.network.biases[0][3]))
+
+
+def test_a_squeezed_inspector_never_draws_its_rows_over_each_other(qtbot, qapp):
+    session = Session(preset="Spiral")  # 8 inputs: the formula wraps over several lines
+    inspector = _inspector(qtbot, session)
+    session.select_neuron(2, 0)
+    qtbot.wait(10)
+    inspector.resize(400, 10)  # a short dock: the layout keeps it at its minimum height
+    qtbot.waitUntil(lambda: inspector.height() == inspector.minimumSizeHint().height())
+    rows = [inspector.titleLabel, inspector.formulaLabel, inspector.activationPlot, inspector.bias.slider,
+            inspector.weightsHeader, inspector.scroll, inspector.explainButton]
+    spans = [(w.mapTo(inspector, w.rect().topLeft()).y(), w.height()) for w in rows]
+    for (top, height), (next_top, _) in zip(spans, spans[1:], strict=False):
+        assert top + height <= next_top
+    formula = inspector.formulaLabel
+    assert formula.height() >= formula.heightForWidth(formula.width())  # every wrapped line in sight
+    session.shutdown()

@@ -6,11 +6,23 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QScrollBar,
+    QSlider,
+    QToolBar,
+    QWidget,
+)
 
-from playground.main_window import MainWindow
+from playground.main_window import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, MainWindow, settings
 from playground.presets import DEFAULT_PRESET
 from playground.session import Session
+from playground.views.lab_canvas import LEGIBLE_ZOOM
 
 
 def _window(qtbot, preset: str | None = None) -> MainWindow:
@@ -99,11 +111,128 @@ def test_select_neuron_selects_like_a_click(qtbot):
     assert w.inspectorDock.isVisible()
 
 
-def test_explain_opens_the_lab_with_the_neuron(qtbot):
+def _in_front(dock) -> bool:
+    """Shown and not behind another dock's tab (Qt moves those out of sight, still "visible")."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def _lab_shown(qtbot, w: MainWindow) -> None:
+    qtbot.waitExposed(w.labDock)  # floating: a window of its own
+    assert w.labDock.isVisible() and w.labDock.isWindow()
+
+
+def test_explain_opens_the_lab_big_enough_to_read_with_the_neuron(qtbot):
     w = _window(qtbot, "XOR")
+    assert w.labDock.isHidden()
     w.networkView.explainRequested.emit(1, 0)
-    assert w.labDock.isVisible()
-    assert not w.labDock.visibleRegion().isEmpty()
+    _lab_shown(qtbot, w)
+    assert w.labDock.isFloating()
+    assert w.labDock.width() >= LAB_READABLE[0] and w.labDock.height() >= LAB_READABLE[1]
+    assert w.lab.preset == "explained" and "Neuron 0 of hidden layer 1" in w.lab.title.text()
+    assert w.lab.output == pytest.approx(float(w.session.activations()[1][0]), abs=1e-6)
+    view = w.lab.graphView
+    assert view.whole_graph_visible() and view.no_overlaps()
+    assert view.transform().m11() >= LEGIBLE_ZOOM
+
+
+def test_the_seed_neuron_is_legible_at_the_labs_default_size(qtbot):
+    w = _window(qtbot, "XOR")
+    w.labAction.trigger()  # the toolbar's "Neuron lab"
+    _lab_shown(qtbot, w)
+    assert w.lab.preset == "seed"
+    assert (w.labDock.width(), w.labDock.height()) == LAB_SIZE  # the window is 1280x800: room for it
+    view = w.lab.graphView
+    assert view.no_overlaps() and view.whole_graph_visible()
+    assert view.transform().m11() >= 0.9  # boxes' 10 pt text at 9 pt or more
+    scroll = w.labDock.widget()
+    assert not scroll.verticalScrollBar().isVisible() and not scroll.horizontalScrollBar().isVisible()
+
+
+def test_explain_floats_a_lab_docked_too_small_to_read(qtbot):
+    w = _window(qtbot, "XOR")
+    w.labDock.setFloating(False)  # docked back beside the cost plot, in the short bottom row
+    w.labDock.show()
+    w.labDock.raise_()
+    qtbot.waitUntil(lambda: w.labDock.isVisible() and w.labDock.height() < LAB_READABLE[1])
+    w.inspector.explainRequested.emit(1, 1)
+    _lab_shown(qtbot, w)
+    assert w.labDock.isFloating() and w.labDock.height() >= LAB_READABLE[1]
+
+
+@pytest.mark.parametrize("preset", ["XOR", "3Blue1Brown digits"])
+def test_a_docked_lab_does_not_stop_the_window_fitting_1280x720(qtbot, preset):
+    w = _window(qtbot, preset)
+    w.labDock.setFloating(False)
+    w.labDock.show()
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720
+    w.resize(1280, 720)
+    qtbot.waitUntil(lambda: w.height() == 720)
+    assert w.width() == 1280
+
+
+def test_a_new_preset_sends_the_lab_back_to_the_seed_neuron(qtbot):
+    w = _window(qtbot, "XOR")
+    w.explain_neuron(1, 0)
+    assert w.lab.preset == "explained"
+    w.session.apply_preset("Circle")  # the explained neuron's network is gone
+    assert w.lab.preset == "seed"
+    assert w.lab.presetCombo.findData("explained") < 0
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1280, 800), (1920, 1080)])
+def test_the_network_view_gets_most_of_the_height(qtbot, size):
+    w = MainWindow(session=Session(preset="XOR"), remember=False)
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.costDock.height() < 0.32 * size[1])  # shared once the window has its size
+    assert w.size().toTuple() == size
+    assert w.costDock.height() > 0.22 * size[1]
+    assert w.networkView.height() > 0.5 * size[1]
+    # 2-D data: the decision boundary about square under the inspector
+    boundary = w.boundary.plot
+    assert 0.75 < boundary.height() / boundary.width() < 1.25
+
+
+def test_switching_between_digits_and_2d_data_keeps_the_window_size(qtbot):
+    w = _window(qtbot, "Accurate digits")
+    w.resize(1280, 800)
+    qtbot.waitUntil(lambda: w.size().toTuple() == (1280, 800))
+    for preset in ("XOR", "3Blue1Brown digits", "Spiral"):
+        w.session.apply_preset(preset)
+        qtbot.wait(20)
+        assert w.size().toTuple() == (1280, 800), preset
+        digits = "digits" in preset
+        assert w.digitsDock.isVisible() == digits and w.boundaryDock.isVisible() == (not digits)
+
+
+def test_a_click_on_a_neuron_brings_the_inspector_in_front_of_the_digit_pad(qtbot):
+    w = _window(qtbot, "3Blue1Brown digits")
+    assert _in_front(w.digitsDock) and not _in_front(w.inspectorDock)  # tabbed: the pad in front
+    w.session.select_neuron(2, 3)  # what a click on the neuron does
+    qtbot.waitUntil(lambda: _in_front(w.inspectorDock))
+    assert not _in_front(w.digitsDock)
+    assert w.findChild(QSlider, "weightSlider15").isVisible()
+    w.resetAction.trigger()  # the same neuron stays selected: its sliders stay in front
+    qtbot.wait(20)
+    assert _in_front(w.inspectorDock) and not _in_front(w.digitsDock)
+    w.session.select_neuron(-1, -1)  # nothing selected (Escape): after a Reset the pad comes back
+    w.resetAction.trigger()
+    qtbot.waitUntil(lambda: _in_front(w.digitsDock))
+
+
+def test_the_presets_menu_marks_the_preset_in_use(qtbot):
+    w = _window(qtbot, "XOR")
+    checked = [a.text() for a in w.presetActions.actions() if a.isChecked()]
+    assert checked == ["XOR"]
+    w.session.apply_preset("Spiral")
+    assert [a.text() for a in w.presetActions.actions() if a.isChecked()] == ["Spiral"]
+    w.session.set_hidden([5, 5])  # now a custom setup
+    assert w.session.preset_name == ""
+    assert not any(a.isChecked() for a in w.presetActions.actions())
+    assert "<p>" in w.presetActions.actions()[0].toolTip()  # rich text: Qt wraps it into lines
 
 
 def test_docks_follow_the_dataset(qtbot):
@@ -157,6 +286,50 @@ def test_controls_drive_the_session(qtbot):
     assert c.shapeLabel.text() == "2 – 4 – 4 – 1"
 
 
+INTERACTIVE = (QAbstractButton, QAbstractSlider, QComboBox, QAbstractSpinBox, QLineEdit)
+
+
+def _without_tooltips(root: QWidget) -> list[str]:
+    """Every interactive control under root whose tooltip is missing or too short to explain anything."""
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, INTERACTIVE) or isinstance(widget, QScrollBar):
+            continue
+        if isinstance(widget.parent(), (QAbstractSpinBox, QComboBox)):
+            continue  # a spin box's own text field: the spin box carries the tooltip
+        if len(widget.toolTip().strip()) < 20:
+            name = widget.objectName() or getattr(widget, "text", lambda: "")()
+            missing.append(f"{root.objectName()}: {type(widget).__name__} {name!r}")
+    return missing
+
+
+@pytest.mark.parametrize("preset", ["XOR", "3Blue1Brown digits"])
+def test_every_interactive_control_has_a_tooltip_that_explains_it(qtbot, preset):
+    w = _window(qtbot, preset)
+    w.select_neuron(1, 0)  # the inspector's sliders exist once a neuron is selected
+    assert len(w.inspector.weight_sliders()) == w.session.network.sizes[0]
+    w.show_lab()
+    missing = []
+    for root in (w.controls, w.inspector, w.lab, w.sampleBrowser):
+        missing += _without_tooltips(root)
+    for action in w.findChild(QToolBar, "trainingToolbar").actions():
+        if action.isSeparator() or w.findChild(QToolBar, "trainingToolbar").widgetForAction(action) in (
+                w.counterLabel, w.progressBar):
+            continue
+        if action.toolTip() == action.text() or len(action.toolTip()) < 20:  # Qt's default: the text
+            missing.append(f"toolbar: {action.text()!r}")
+    for widget in (w.counterLabel, w.progressBar):
+        if len(widget.toolTip()) < 20:
+            missing.append(f"toolbar: {widget.objectName()}")
+    assert not missing, "controls without a tooltip that explains them:\n" + "\n".join(missing)
+
+
+def test_the_tooltip_walk_finds_a_control_without_one(qtbot):
+    w = _window(qtbot, "XOR")
+    w.controls.seedSpin.setToolTip("")
+    assert _without_tooltips(w.controls) == ["controls: QSpinBox 'seedSpin'"]
+
+
 def test_layout_and_last_preset_are_remembered(qtbot):
     w = _window(qtbot)
     w.session.apply_preset("XOR")
@@ -170,3 +343,29 @@ def test_layout_and_last_preset_are_remembered(qtbot):
     assert again.session.preset_name == "XOR"
     assert not again.costDock.isVisible()
     assert again.controlsDock.isVisible()
+
+
+def test_a_layout_saved_by_an_older_version_is_ignored(qtbot):
+    w = _window(qtbot, "XOR")
+    w.resizeDocks([w.costDock], [600], Qt.Orientation.Vertical)  # an old layout: a tall cost plot
+    store = settings()
+    store.setValue("window/state", w.saveState(LAYOUT_VERSION - 1))
+    store.setValue("window/geometry", w.saveGeometry())
+    store.sync()
+    w.close()
+    again = _window(qtbot)
+    qtbot.waitUntil(lambda: again.costDock.height() < 0.32 * again.height())  # the default shares
+    assert again.networkView.height() > 0.5 * again.height()
+    assert again.labDock.isHidden() and again.labDock.isFloating()
+
+
+def test_the_current_layout_is_restored(qtbot):
+    w = _window(qtbot)
+    w.close()  # saves the default layout
+    again = _window(qtbot)
+    again.resizeDocks([again.costDock], [300], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: abs(again.costDock.height() - 300) < 10)
+    again.close()
+    third = _window(qtbot)
+    qtbot.wait(50)
+    assert abs(third.costDock.height() - 300) < 10  # the user's size, not the default share

@@ -345,3 +345,34 @@ def test_random_graphs_up_to_60_nodes_have_no_overlaps_and_correct_numbers(lab):
             b = (lab.graphView.value_items.get(target) or lab.graphView.op_items[target]).sceneBoundingRect()
             assert a.right() < b.left()
     assert 40 <= g.number_of_nodes() <= 80
+
+
+def test_an_arrow_is_a_line_not_a_shaded_area(qapp):
+    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from playground.views.lab_canvas import EdgeItem
+
+    scene = QGraphicsScene()
+    scene.addItem(EdgeItem(QPointF(0, 0), QPointF(100, 100)))  # an S-curve: its chord crosses it
+    image = QImage(120, 120, QImage.Format.Format_RGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    scene.render(painter, QRectF(0, 0, 120, 120), QRectF(-10, -10, 120, 120))
+    painter.end()
+    lit = (np.frombuffer(image.constBits(), dtype=np.uint8).reshape(120, 120, 4)[..., :3] > 40).any(axis=2)
+    # a curve ~150 px long and 1.3 px wide plus an arrowhead; filling the curve would shade two lobes
+    # between it and its chord (over 1,000 pixels more)
+    assert 100 < lit.sum() < 700
+
+
+def test_the_pan_hint_shows_only_while_part_of_the_graph_is_out_of_sight(qtbot, lab):
+    assert lab.graphView.whole_graph_visible() and lab.panHint.text() == ""  # the seed fits at 1100x700
+    net = Network([784, 16, 10], activation="sigmoid", seed=0)
+    explain(lab, net, np.random.default_rng(0).random(784).astype(np.float32), 1, 3)
+    assert not lab.graphView.whole_graph_visible()  # 8 inputs, 18 rows: too tall at a readable zoom
+    assert "drag" in lab.panHint.text()
+    assert lab.graphView.transform().m11() >= 0.75
+    lab.show_preset("seed")
+    assert lab.panHint.text() == ""
