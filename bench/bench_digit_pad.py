@@ -4,7 +4,10 @@ Budget: 30 ms (the pad updates at most 30 times a second while drawing, so an up
 frame). Measured in the same run, for comparison: the bare forward pass of the network on one
 input, and `to_mnist` on its own. The full update is: paint the segment, read the canvas, to_mnist,
 Session.set_input (the network's trace), the preview and the chart, and Qt repainting the panel —
-and, in the main window, every other view that follows the input (the network view).
+and, in the main window, every other view that follows the input (the network view). The main window
+is measured twice, alternating stroke by stroke: as it is (the network view repaints its neurons over
+the edges kept in its cached background), and with that cache switched off, so that every repaint
+draws the edges again.
 
     QT_QPA_PLATFORM=offscreen python bench/bench_digit_pad.py
 """
@@ -23,7 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QGraphicsView  # noqa: E402
 
 from engine.preprocess import draw_stroke, to_mnist  # noqa: E402
 
@@ -56,13 +59,15 @@ def summary(name: str, ms: list[float], budget: float | None = BUDGET_MS) -> Non
     print(f"  {name:<46} median {med:7.3f} ms   p95 {p95:7.3f} ms{verdict}")
 
 
-def measure_panel(panel, session) -> list[float]:
+def measure_panel(panel, session, before_stroke=None, repeats: int = REPEATS) -> list[float]:
     """Per mouse move: the move event (paints the segment) + the update the throttle would send."""
     app = QApplication.instance()
     canvas = panel.canvas
     points = stroke_points()
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
+        if before_stroke is not None:
+            before_stroke()
         canvas.clear()
         app.processEvents()
         QTest.mousePress(canvas, LEFT, NO_KEYS, QPoint(*points[0]))
@@ -116,9 +121,19 @@ def main() -> int:
     window.digitsDock.show()
     window.digitsDock.raise_()
     app.processEvents()
-    window_ms = measure_panel(window.digitPanel, window.session)
-    print(f"  (window: preset “{window.session.preset_name}”, {len(window.session.network.sizes)} layers)")
+    view = window.networkView
+    cache = QGraphicsView.CacheModeFlag
+    window_ms, no_cache_ms = [], []
+    for _ in range(REPEATS):  # alternating, so a busy machine slows both alike
+        window_ms += measure_panel(window.digitPanel, window.session,
+                                   lambda: view.setCacheMode(cache.CacheBackground), repeats=1)
+        no_cache_ms += measure_panel(window.digitPanel, window.session,
+                                     lambda: view.setCacheMode(cache.CacheNone), repeats=1)
+    view.setCacheMode(cache.CacheBackground)
+    print(f"  (window {window.width()}×{window.height()}: preset “{window.session.preset_name}”, "
+          f"{len(window.session.network.sizes)} layers)")
     summary("in the main window (network view follows)", window_ms)
+    summary("  the same, network view's edge cache off", no_cache_ms)
     ratio = statistics.median(panel_ms) / statistics.median(forward)
     print(f"\nthe pad's update costs {ratio:.0f}× a bare forward pass; "
           f"{statistics.median(window_ms) / BUDGET_MS:.0%} of the 30 ms budget in the window")

@@ -5,7 +5,10 @@
 For 784-16-16-10 and 784-256-128-10 (digits) it measures, in the same run:
   * a recolour: new weights land (as a Run snapshot does) and the view recolours neurons and edges,
     with and without the repaint that follows;
-  * the comparison partner: rebuilding the whole scene for each frame (what we avoid), with repaint.
+  * the comparison partner: rebuilding the whole scene for each frame (what we avoid), with repaint;
+  * a new input (a drawn digit, a browsed sample) and the repaint that follows: only the neurons are
+    drawn, over the edges kept in the view's cached background; the comparison partner is the same
+    view with that cache switched off, so that every repaint draws the edges again.
 Run delivers at most ~30 snapshots a second, so a frame must stay well under 33 ms.
 
 Also: the inspector's slider rows for a 784-input neuron (built the first time, then swapped back in,
@@ -25,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QGraphicsView  # noqa: E402
 
 
 def median_ms(fn, frames: int) -> float:
@@ -82,19 +85,34 @@ def bench_view(app, hidden: list[int], frames: int) -> None:
         view.rebuild()
         view.viewport().repaint()
 
+    inputs = session.dataset.X_test
+
+    def new_input(k, cached=True):
+        view.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground if cached
+                          else QGraphicsView.CacheModeFlag.CacheNone)
+        view.viewport().repaint()  # (not timed: the switch itself repaints everything)
+        start = time.perf_counter()
+        session.set_input(inputs[k % len(inputs)])
+        view.viewport().repaint()
+        return (time.perf_counter() - start) * 1000
+
     shape = "-".join(str(n) for n in session.network.sizes)
-    edges = sum(len(item.weights) for item in view._edge_items)
+    edges = sum(len(fan.weights) for fan in view._edge_fans)
     # interleaved, frame by frame, so a busy machine slows both sides alike
-    times: dict[str, list[float]] = {"r": [], "rp": [], "b": [], "bp": []}
+    times: dict[str, list[float]] = {"r": [], "rp": [], "b": [], "bp": [], "i": [], "in": []}
     for k in range(frames):
         steps = (("r", recolour), ("rp", recolour_and_paint), ("b", rebuild), ("bp", rebuild_and_paint))
         for key, fn in steps:
             start = time.perf_counter()
             fn(k)
             times[key].append((time.perf_counter() - start) * 1000)
-    r, rp, b, rb = (float(np.median(times[key])) for key in ("r", "rp", "b", "bp"))
+        times["i"].append(new_input(k))
+        times["in"].append(new_input(k, cached=False))
+    r, rp, b, rb, i, i_nc = (float(np.median(times[key])) for key in ("r", "rp", "b", "bp", "i", "in"))
     print(f"{shape:>16} ({edges:>4} edges drawn): recolour {r:6.2f} ms, with paint {rp:6.2f} ms  |  "
           f"full scene rebuild {b:6.2f} ms ({b / r:4.1f}x), with paint {rb:6.2f} ms ({rb / rp:4.1f}x)")
+    print(f"{'':>16} new input, with paint: {i:6.2f} ms (edges from the cache)  |  "
+          f"{i_nc:6.2f} ms ({i_nc / i:4.1f}x) with the cache off")
     session.shutdown()
 
 

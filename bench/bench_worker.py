@@ -1,18 +1,22 @@
 """Training on the worker thread: throughput, snapshot rate and the GUI's longest stall.
 
-    QT_QPA_PLATFORM=offscreen python bench/bench_worker.py [--seconds 3]
+    QT_QPA_PLATFORM=offscreen python bench/bench_worker.py [--seconds 3] [--busy]
 
 For each preset it measures, in the same run:
   * steps/s of a plain loop calling Trainer.train_step (the comparison partner: no GUI, no thread),
   * steps/s of Run in the real main window (worker thread, snapshots, views redrawing),
   * snapshots per second the GUI received (the design caps it near 30),
-  * the longest gap between ticks of a 10 ms QTimer during Run (an event-loop stall).
+  * the longest gap between ticks of a 10 ms QTimer during Run (an event-loop stall), and the 99th
+    percentile of those gaps. The issue asks for no stall over 100 ms.
+With --busy, each preset is measured twice: as is, and with another process keeping one core busy
+(a plain Python loop), as a student's machine running something else would.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -80,6 +84,7 @@ def bench(preset: str, seconds: float) -> dict:
         "run_steps_s": (session.steps - steps0) / elapsed,
         "snapshots_s": session.last_snapshot_rate,
         "max_stall_ms": 1000 * max(gaps),
+        "p99_stall_ms": 1000 * sorted(gaps)[int(0.99 * (len(gaps) - 1))],
         "mean_tick_ms": 1000 * sum(gaps) / len(gaps),
     }
     window.close()
@@ -91,6 +96,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--presets", nargs="*", default=["Accurate digits", "3Blue1Brown digits", "XOR",
                                                          "Spiral"])
+    parser.add_argument("--busy", action="store_true", help="also measure with one core kept busy")
     args = parser.parse_args()
     import tempfile
 
@@ -107,12 +113,20 @@ def main() -> int:
         import playground.session
 
         playground.session.blas_threads = lambda n: None  # the comparison: Run with every BLAS thread
-    print(f"{'preset':20s} {'network':>14s} {'plain steps/s':>14s} {'Run steps/s':>12s} "
-          f"{'snapshots/s':>12s} {'max stall ms':>13s} {'mean tick ms':>13s}")
+    print(f"{'preset':20s} {'network':>14s} {'other core':>10s} {'plain steps/s':>14s} {'Run steps/s':>12s} "
+          f"{'snapshots/s':>12s} {'max stall ms':>13s} {'p99 stall ms':>13s} {'mean tick ms':>13s}")
     for preset in args.presets:
-        r = bench(preset, args.seconds)
-        print(f"{r['preset']:20s} {r['sizes']:>14s} {r['plain_steps_s']:14.0f} {r['run_steps_s']:12.0f} "
-              f"{r['snapshots_s']:12.1f} {r['max_stall_ms']:13.1f} {r['mean_tick_ms']:13.1f}")
+        for busy in (False, True) if args.busy else (False,):
+            spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
+            try:
+                r = bench(preset, args.seconds)
+            finally:
+                if spinner is not None:
+                    spinner.kill()
+                    spinner.wait()
+            print(f"{r['preset']:20s} {r['sizes']:>14s} {'busy' if busy else 'idle':>10s} "
+                  f"{r['plain_steps_s']:14.0f} {r['run_steps_s']:12.0f} {r['snapshots_s']:12.1f} "
+                  f"{r['max_stall_ms']:13.1f} {r['p99_stall_ms']:13.1f} {r['mean_tick_ms']:13.1f}")
     return 0
 
 

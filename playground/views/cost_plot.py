@@ -2,19 +2,40 @@
 
 Plot items are created once and fed with setData (pyqtgraph's own advice); the Session keeps the
 number of points bounded, so the plot costs the same after a minute of Run as after an hour.
+
+The axes are ranged by hand, in steps of "nice" numbers: a new point mostly lands inside the range
+already shown, so a refresh repaints the lines but not the axes and grid (pyqtgraph's auto-range
+would move the x axis with every point and paint the plot twice: once for the data, once more for
+the axis that followed it). Each axis, with its share of the grid, is also kept as a cached picture
+that Qt redraws only when the axis changes: most of a repaint is then one line and a few markers.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsItem
 
 from playground import theme
 from playground.session import Session
 
 REFRESH_HZ = 10
 HEADROOM = 0.2  # share of the plot's height above the data, where the legend sits
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)  # for the top of the cost
+# the step axis grows by half or more at a time: early in a Run it grows fast, and each new range
+# redraws the axis
+STEP_RANGES = (1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0)
+
+
+def nice_ceiling(x: float, steps: tuple[float, ...] = NICE_STEPS) -> float:
+    """The smallest of `steps` (1, 1.2, 1.5, 2, ... times a power of ten) that is >= x > 0."""
+    if not np.isfinite(x) or x <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(x))
+    return next(step * power for step in steps if step * power >= x * (1 - 1e-9))
 
 
 class CostPlot(pg.PlotWidget):
@@ -53,6 +74,7 @@ class CostPlot(pg.PlotWidget):
             axis.setTextPen(theme.TEXT_DIM)
             axis.setPen(theme.TEXT_DIM)
             axis.enableAutoSIPrefix(False)  # "cost (x0.001)" would puzzle a student
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # ticks, labels and grid
 
         self._legend = plot.addLegend(offset=(60, 1), labelTextColor=theme.TEXT, colCount=3,
                                       brush=(30, 31, 36, 200))
@@ -71,22 +93,23 @@ class CostPlot(pg.PlotWidget):
                                   color=theme.TEXT_DIM, anchor=(0.5, 0.5))
         plot.addItem(self._empty, ignoreBounds=True)
         self._empty.setPos(0.5, 0.5)
-        plot.setRange(xRange=(0, 1), yRange=(0, 1))
+        plot.enableAutoRange(enable=False)
+        self._range: tuple[float, float] | None = None  # (right end of x, top of y) now shown
+        self._show_range(1.0, 1.0)
 
-        # while Run is on, redraw at most REFRESH_HZ times a second; paused, at once (each Step shows)
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.setInterval(int(1000 / REFRESH_HZ))
-        self._throttle.timeout.connect(self.refresh)
+        self._last_refresh = 0.0
         session.historyChanged.connect(self._history_changed)
         session.runningChanged.connect(lambda running: None if running else self.refresh())
         self.refresh()
 
     def _history_changed(self) -> None:
-        if not self._session.running:
-            self.refresh()
-        elif not self._throttle.isActive():
-            self._throttle.start()
+        # While Run is on, redraw at most REFRESH_HZ times a second, and only when a snapshot arrives
+        # (not on a timer of our own): the training thread then waits until the views have repainted,
+        # so the redraw has the Python interpreter to itself. The next snapshot brings any news left
+        # out here, and pausing redraws at once. Paused, every Step shows at once.
+        if self._session.running and time.monotonic() - self._last_refresh < 1.0 / REFRESH_HZ:
+            return
+        self.refresh()
 
     def _sync_views(self) -> None:
         self._accuracy_view.setGeometry(self.getPlotItem().getViewBox().sceneBoundingRect())
@@ -107,6 +130,7 @@ class CostPlot(pg.PlotWidget):
         return np.zeros(0) if y is None else np.asarray(y)
 
     def refresh(self) -> None:
+        self._last_refresh = time.monotonic()
         history = self._session.history
         train, test = history.train, history.test
         self._train.setData(train.column(0), train.column(1))
@@ -115,11 +139,18 @@ class CostPlot(pg.PlotWidget):
         empty = len(train) == 0
         self._empty.setVisible(empty)
         if empty:
-            self.getPlotItem().setRange(xRange=(0, 1), yRange=(0, 1))
+            self._show_range(1.0, 1.0)
         else:
-            # x follows the data; y runs from 0 (no cost) to a little above the highest point
-            plot = self.getPlotItem()
-            plot.enableAutoRange(axis="x")
-            top = max(float(np.nanmax(train.column(1))),
-                      float(np.nanmax(test.column(1))) if len(test) else 0.0)
-            plot.setYRange(0, max(top, 1e-6) / (1 - HEADROOM), padding=0)
+            # x runs from the start to a little past the last step; y from 0 (no cost) to a little above
+            # the highest point, leaving the top fifth to the legend
+            costs = np.concatenate([train.column(1), test.column(1)])
+            top = float(np.max(costs[np.isfinite(costs)], initial=0.0))
+            last = float(train.rows[0][-1])
+            right = nice_ceiling(max(1.05 * last, 1.0), STEP_RANGES)  # (the last marker stays whole)
+            self._show_range(right, nice_ceiling(max(top, 1e-6)) / (1 - HEADROOM))
+
+    def _show_range(self, right: float, top: float) -> None:
+        if self._range != (right, top):
+            self._range = (right, top)
+            # (a sliver left of 0, so that the first tick's "0" fits under the axis)
+            self.getPlotItem().setRange(xRange=(-0.015 * right, right), yRange=(0, top), padding=0)

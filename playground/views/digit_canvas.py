@@ -165,7 +165,8 @@ class DigitCanvas(QWidget):
             painter.drawText(target, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._note)
         elif not self.strokes:
             painter.setPen(QColor(theme.TEXT_DIM))
-            painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "Draw a digit 0–9 here")
+            painter.drawText(target, Qt.AlignmentFlag.AlignCenter,
+                             "Draw a digit 0–9 here\nwith the left mouse button\n(right-click clears)")
         painter.end()
 
     def _square(self) -> QRectF:

@@ -3,16 +3,24 @@
 With a softmax output the ten values are probabilities that add up to 1. With a sigmoid (or linear)
 output each one is a separate score, so the percentage of the winner is its share of the total —
 the axis label and the tooltip say which is shown. Items are built once and fed new heights.
+
+The chart follows every drawn stroke and every Run snapshot, so an update touches only what changed:
+the axes (with the grid) are cached pictures that stay put, and a label or the headline is set only
+when its text changes (a new headline is an HTML layout).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGraphicsItem
 
 from playground import theme
 
 BAR_WIDTH = 0.72
+LABEL_ROOM = 1.15  # the top of the y axis: room above a full bar for its "100%"
 
 
 def shares(values: np.ndarray, output: str) -> np.ndarray:
@@ -32,7 +40,7 @@ class PredictionChart(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent=parent, background=theme.BACKGROUND)
         self.setObjectName("predictionChart")
-        self.setMinimumSize(280, 200)
+        self.setMinimumSize(200, 200)
         plot = self.getPlotItem()
         plot.setMenuEnabled(False)
         plot.hideButtons()
@@ -43,6 +51,7 @@ class PredictionChart(pg.PlotWidget):
             axis.setTextPen(theme.TEXT)
             axis.setPen(theme.TEXT_DIM)
             axis.enableAutoSIPrefix(False)
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # redrawn only when it changes
         plot.getAxis("bottom").setTicks([[(k, str(k)) for k in range(10)]])
         plot.setLabel("bottom", "digit", color=theme.TEXT_DIM)
         plot.setXRange(-0.6, 9.6, padding=0)
@@ -54,12 +63,25 @@ class PredictionChart(pg.PlotWidget):
                                     brush=theme.TEXT_DIM, pen=None)
         plot.addItem(self.bars)
         self._labels = []
+        self._label_state: list[tuple | None] = [None] * 10  # (text, colour, position) each label shows
+        self._headline_args: tuple | None = None
         for _ in range(10):
             label = pg.TextItem("", color=theme.TEXT_DIM, anchor=(0.5, 1.0))
             plot.addItem(label, ignoreBounds=True)
             self._labels.append(label)
         self.set_output("softmax")
         self.show_values(np.zeros(10))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # "13%" over each bar: a smaller font when the bars are narrow, so neighbours do not touch
+        font = QFont()
+        font.setPixelSize(11 if self.width() >= 340 else 9)
+        for label in getattr(self, "_labels", []):  # (pyqtgraph resizes before __init__ made them)
+            label.setFont(font)
+
+    def sizeHint(self) -> QSize:
+        return QSize(260, 240)  # (pyqtgraph asks for 600×480: too much for a dock beside the network)
 
     # ------------------------------------------------------------------ reading (tests, other widgets)
     def heights(self) -> np.ndarray:
@@ -77,7 +99,7 @@ class PredictionChart(pg.PlotWidget):
         plot = self.getPlotItem()
         if output == "softmax":
             plot.setLabel("left", "probability", color=theme.TEXT_DIM)
-            plot.setYRange(-0.01, 1.08, padding=0)
+            plot.setYRange(-0.01, LABEL_ROOM, padding=0)
             plot.enableAutoRange(axis="y", enable=False)
             self.setToolTip(
                 "The network's answer: its softmax output layer gives a probability for each digit 0–9\n"
@@ -85,7 +107,7 @@ class PredictionChart(pg.PlotWidget):
             )
         elif output == "sigmoid":
             plot.setLabel("left", "output activation (% = share of the total)", color=theme.TEXT_DIM)
-            plot.setYRange(-0.01, 1.08, padding=0)
+            plot.setYRange(-0.01, LABEL_ROOM, padding=0)
             plot.enableAutoRange(axis="y", enable=False)
             self.setToolTip(
                 "The network's answer: each of its ten sigmoid output neurons says 0..1 on its own how much\n"
@@ -118,10 +140,20 @@ class PredictionChart(pg.PlotWidget):
         self.bars.setOpts(height=values, brushes=brushes, pens=pens)
         top_y = max(float(values.max()), 0.0) if values.size else 0.0
         for k, text_item in enumerate(self._labels):
-            text_item.setText(f"{share[k]:.0%}" if share[k] >= 0.005 else "")
-            text_item.setColor(theme.HIGHLIGHT if k == self.top else theme.TEXT_DIM)
-            text_item.setPos(k, max(values[k], 0.0) + 0.01 * max(top_y, 1.0))
-        self.getPlotItem().setTitle(self._headline(label), color=theme.HIGHLIGHT, size="15pt")
+            text = f"{share[k]:.0%}" if share[k] >= 0.005 else ""
+            colour = theme.HIGHLIGHT if k == self.top else theme.TEXT_DIM
+            y = round(max(values[k], 0.0) + 0.01 * max(top_y, 1.0), 4)
+            if self._label_state[k] != (text, colour, y):
+                self._label_state[k] = (text, colour, y)
+                text_item.setText(text)
+                text_item.setColor(colour)
+                text_item.setPos(k, y)
+        self._set_title(self._headline(label), theme.HIGHLIGHT, "15pt")
+
+    def _set_title(self, text: str, color: str, size: str) -> None:
+        if self._headline_args != (text, color, size):
+            self._headline_args = (text, color, size)
+            self.getPlotItem().setTitle(text, color=color, size=size)
 
     def _headline(self, label: int | None) -> str:
         if self.top < 0:
@@ -130,7 +162,7 @@ class PredictionChart(pg.PlotWidget):
         if label is not None:
             verdict = "right" if label == self.top else "wrong"
             style = f"font-size:11pt; color:{theme.TEXT_DIM}"
-            text += f"  <span style='{style}'>(true digit {label}: {verdict})</span>"
+            text += f"<br><span style='{style}'>true digit {label}: {verdict}</span>"
         return text
 
     def blank(self, message: str) -> None:
@@ -138,7 +170,8 @@ class PredictionChart(pg.PlotWidget):
         self.values = np.zeros(10)
         self.top, self.top_share = -1, 0.0
         self.bars.setOpts(height=np.zeros(10), brushes=[pg.mkBrush(theme.TEXT_DIM)] * 10)
-        for text_item in self._labels:
+        for k, text_item in enumerate(self._labels):
+            self._label_state[k] = None
             text_item.setText("")
-        self.getPlotItem().setTitle(message, color=theme.TEXT_DIM, size="11pt")
+        self._set_title(message, theme.TEXT_DIM, "11pt")
 

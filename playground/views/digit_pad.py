@@ -28,6 +28,7 @@ MAX_RATE = 30.0  # input updates per second while drawing
 DRAWING = "your drawing"
 NOT_DIGITS = "Choose a digits preset to draw"
 WIDE = 640  # from this width on, the canvas and the chart sit side by side
+SEEN_WIDTH = SIDE * 4 + 2  # the column with the 28×28 picture, beside the chart
 
 
 class InputPreview(QWidget):
@@ -47,7 +48,10 @@ class InputPreview(QWidget):
         self._image.fill(0)
 
     def show_pixels(self, x: np.ndarray | None) -> None:
-        self.pixels = np.zeros((SIDE, SIDE), np.float32) if x is None else np.asarray(x).reshape(SIDE, SIDE)
+        pixels = np.zeros((SIDE, SIDE), np.float32) if x is None else np.asarray(x).reshape(SIDE, SIDE)
+        if np.array_equal(pixels, self.pixels):
+            return  # e.g. a Run snapshot: new weights, the same input
+        self.pixels = pixels.copy()
         grey = np.ascontiguousarray(np.clip(self.pixels * 255 + 0.5, 0, 255).astype(np.uint8))
         # copy(): QImage must not keep pointing into a numpy buffer that is freed afterwards
         self._image = QImage(grey.data, SIDE, SIDE, SIDE, QImage.Format.Format_Grayscale8).copy()
@@ -94,29 +98,34 @@ class DigitPanel(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {theme.HIGHLIGHT};")
 
+        # what is shown, beside the buttons; how to draw is written on the empty canvas itself
         buttons = QHBoxLayout()
-        hint = QLabel("Left button draws · right-click clears")
-        hint.setStyleSheet(f"color: {theme.TEXT_DIM};")
-        hint.setToolTip(self.canvas.toolTip())
-        buttons.addWidget(hint)
-        buttons.addStretch(1)
+        buttons.addWidget(self.caption, 1)
         buttons.addWidget(self.undoButton)
         buttons.addWidget(self.clearButton)
         left = QVBoxLayout()
         left.addLayout(buttons)
         left.addWidget(self.canvas, 1)
-        seen_title = QLabel("<b>What the network sees</b><br>28×28 inputs, one per square")
-        seen_title.setToolTip(self.preview.toolTip())
-        seen_text = QVBoxLayout()
-        seen_text.addWidget(seen_title)
-        seen_text.addWidget(self.caption)
-        seen_text.addStretch(1)
-        seen = QHBoxLayout()
+        # the 28×28 picture in a narrow column beside the chart: the pad then fits a 720-pixel-high
+        # window with the canvas at its full 280×280
+        seen_title = QLabel("<b>What the network sees</b>")
+        seen_note = QLabel("28×28 inputs, one per square")
+        for label in (seen_title, seen_note):
+            label.setWordWrap(True)
+            label.setToolTip(self.preview.toolTip())
+        seen_note.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        seen = QVBoxLayout()
+        seen.addWidget(seen_title)
         seen.addWidget(self.preview)
-        seen.addLayout(seen_text, 1)
-        right = QVBoxLayout()
-        right.addLayout(seen)
+        seen.addWidget(seen_note)
+        seen.addStretch(1)
+        seen_column = QWidget()
+        seen_column.setFixedWidth(SEEN_WIDTH)
+        seen_column.setLayout(seen)
+        seen.setContentsMargins(0, 0, 0, 0)
+        right = QHBoxLayout()
         right.addWidget(self.chart, 1)
+        right.addWidget(seen_column)
         # side by side when there is room, stacked in a narrow dock
         self._row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self._row.addLayout(left, 1)
@@ -144,7 +153,7 @@ class DigitPanel(QWidget):
 
         session.structureChanged.connect(self._structure_changed)
         session.inputChanged.connect(self.refresh)
-        session.networkChanged.connect(self.refresh)
+        session.networkChanged.connect(self._network_changed)
         self._structure_changed()
 
     def resizeEvent(self, event) -> None:
@@ -192,6 +201,14 @@ class DigitPanel(QWidget):
         self._session.set_input(x, label=None, caption=DRAWING)
 
     # ------------------------------------------------------------------ Session -> view
+    def _network_changed(self) -> None:
+        """New weights (a Step, a Run snapshot, an edit): the same input, a new answer."""
+        s = self._session
+        if self.digits_ok() and s.input.shape == (SIDE * SIDE,):
+            self.chart.show_values(np.asarray(s.prediction()), s.input_label)
+        else:
+            self.refresh()
+
     def refresh(self) -> None:
         s = self._session
         empty = self.canvas.is_empty()
@@ -211,4 +228,4 @@ class DigitPanel(QWidget):
         else:
             label = "" if s.input_label is None else f" (a {s.input_label})"
             shown = s.input_caption or "a sample"
-            self.caption.setText(f"Showing {shown}{label}. Draw on the canvas to replace it.")
+            self.caption.setText(f"Showing {shown}{label}; draw to replace it.")

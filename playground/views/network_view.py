@@ -3,13 +3,17 @@
 Items are created once per structure (sizes, activation, dataset) and then only recoloured, so a
 frame during Run costs a few array operations and one repaint. Geometry is in viewport pixels (see
 network_view_layout), so text stays legible at any window size and a resize only moves items.
+
+The edges between layers are painted into the view's cached background: a new input (a drawn digit,
+a browsed sample) only repaints the neurons over that picture. The picture is drawn again only when
+the weights change (a Step, a Run snapshot, an edit) or the selection dims it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsPixmapItem,
@@ -24,13 +28,13 @@ from PySide6.QtWidgets import (
 from playground import theme
 from playground.session import Session
 from playground.views.network_view_items import (
+    EdgeFan,
     EdgeLayerItem,
     NeuronLayerItem,
     gradient_brush,
     rgba_pixmap,
 )
 from playground.views.network_view_layout import (
-    BOTTOM,
     Layout,
     compute_layout,
     image_side,
@@ -42,6 +46,8 @@ MIN_EDGES_PER_GAP = 300
 IMAGE_EDGES_PER_NEURON = 8  # from a 784-pixel input, each neuron's 8 strongest weights are drawn
 SELECTED_EDGES = 32  # a selected neuron with more inputs shows this many of its strongest ones
 HIT_SLOP = 3.0  # pixels of tolerance around a neuron or an edge for hover and click
+WEIGHTS_TEXT_WIDTH = 190.0  # the words beside a neuron's weights picture wrap at this width (or wider)
+WEIGHTS_HINT = "Click a neuron of the first hidden layer to see its weights here."
 
 ACTIVATION_WORDS = {
     "sigmoid": ("sigmoid", "0 = off", "1 = on"),
@@ -66,6 +72,23 @@ def _font(pixels: int, bold: bool = False) -> QFont:
     return font
 
 
+def wrap_text(text: str, font: QFont, width: float) -> str:
+    """Break text into lines no wider than `width` pixels (at spaces; a long word keeps its own line)."""
+    metrics = QFontMetricsF(font)
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and metrics.horizontalAdvance(candidate) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
 class _LegendEntry:
     """A colour bar with its meaning and range, e.g. "sigmoid   0 = off [bar] 1 = on"."""
 
@@ -84,18 +107,23 @@ class _LegendEntry:
             item.setBrush(QColor(theme.TEXT_DIM))
 
     def set_range(self, lo_text: str, hi_text: str) -> None:
-        self.lo.setText(lo_text)
-        self.hi.setText(hi_text)
+        if (lo_text, hi_text) != (self.lo.text(), self.hi.text()):
+            self.lo.setText(lo_text)
+            self.hi.setText(hi_text)
+            self.place(self.title.x(), self.title.y())  # the bar moves over for a wider number
 
-    def place(self, x: float, y: float) -> float:
-        """Put the entry at (x, y); returns its width."""
+    def width(self) -> float:
+        lo_w, hi_w = self.lo.boundingRect().width(), self.hi.boundingRect().width()
+        return max(self.title.boundingRect().width(), lo_w + 12 + self.BAR_W + hi_w)
+
+    def place(self, x: float, y: float) -> None:
+        """Put the entry's top left corner at (x, y); it is 34 pixels high."""
         self.title.setPos(x, y)
         bar_y = y + 16
         lo_w = self.lo.boundingRect().width()
         self.lo.setPos(x, bar_y - 2)
         self.bar.setPos(x + lo_w + 4, bar_y)
         self.hi.setPos(x + lo_w + 8 + self.BAR_W, bar_y - 2)
-        return max(self.title.boundingRect().width(), lo_w + 12 + self.BAR_W + self.hi.boundingRect().width())
 
 
 class NetworkView(QGraphicsView):
@@ -111,6 +139,8 @@ class NetworkView(QGraphicsView):
         self.setScene(self._scene)
         self.setBackgroundBrush(QColor(theme.BACKGROUND))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # the edges live in the background (drawBackground): cached, so recolouring neurons is cheap
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
@@ -124,7 +154,7 @@ class NetworkView(QGraphicsView):
         self.rebuild()
         session.structureChanged.connect(self.rebuild)
         session.networkChanged.connect(self.recolour)
-        session.inputChanged.connect(self.recolour)
+        session.inputChanged.connect(self._recolour_neurons)  # the weights, and so the edges, stay
         session.selectionChanged.connect(self._on_selection)
 
     # ------------------------------------------------------------------ building (once per structure)
@@ -136,7 +166,7 @@ class NetworkView(QGraphicsView):
         self._image_side = image_side(self._sizes[0]) if s.dataset.is_image else None
         self._scene.clear()
         self._neuron_items: dict[int, NeuronLayerItem] = {}
-        self._edge_items: list[EdgeLayerItem] = []
+        self._edge_fans: list[EdgeFan] = []  # painted by drawBackground, not scene items
         self._input_image: QGraphicsPixmapItem | None = None
         self._weights_image: QGraphicsPixmapItem | None = None
         self._weights_caption: QGraphicsSimpleTextItem | None = None
@@ -150,10 +180,7 @@ class NetworkView(QGraphicsView):
             if l == 1 and self._image_side:
                 k = min(k, IMAGE_EDGES_PER_NEURON)
             self._edges_per_neuron.append(k)
-            edges = EdgeLayerItem()
-            edges.setZValue(0)
-            self._scene.addItem(edges)
-            self._edge_items.append(edges)
+            self._edge_fans.append(EdgeFan())
 
         for l, n in enumerate(self._sizes):
             if l == 0 and self._image_side:
@@ -165,6 +192,8 @@ class NetworkView(QGraphicsView):
                 self._weights_image = self._scene.addPixmap(rgba_pixmap(np.zeros((1, 1, 4), np.uint8)))
                 self._weights_image.setTransformationMode(Qt.TransformationMode.FastTransformation)
                 self._weights_image.setZValue(2)
+                self._weights_frame = self._scene.addRect(QRectF(), QPen(QColor(theme.NEURON_OUTLINE)))
+                self._weights_frame.setZValue(2)
                 self._weights_caption = self._scene.addSimpleText("", _font(11))
                 self._weights_caption.setBrush(QColor(theme.TEXT_DIM))
                 self._weights_caption.setZValue(2)
@@ -179,9 +208,10 @@ class NetworkView(QGraphicsView):
             self._scene.addItem(item)
             self._neuron_items[l] = item
 
-        self._selected_edges = EdgeLayerItem(highlight=True)
-        self._selected_edges.setZValue(4)
-        self._scene.addItem(self._selected_edges)
+        self._selected_edges = EdgeFan(highlight=True)
+        self._selected_item = EdgeLayerItem(self._selected_edges)
+        self._selected_item.setZValue(4)
+        self._scene.addItem(self._selected_item)
         self._ring = QGraphicsEllipseItem()
         self._ring.setPen(QPen(QColor(theme.HIGHLIGHT), 2.5))
         self._ring.setZValue(5)
@@ -264,18 +294,47 @@ class NetworkView(QGraphicsView):
         for l, k in enumerate(self._edges_per_neuron, start=1):
             n_in = self._sizes[l - 1]
             if k < n_in:
-                what = f"the {k} strongest of {n_in} weights per neuron" if not parts else f"{k} of {n_in}"
-                parts.append(f"{what} into {self._layer_name(l)}")
+                into = "the output" if l == len(self._sizes) - 1 else self._layer_name(l)
+                parts.append(f"{k} of {n_in} into {into}")
         if not parts:
             return "Every weight is drawn. Hover a line for its value; click a neuron to inspect it."
-        return "Showing " + "; ".join(parts) + ". Click a neuron to see all its weights."
+        return ("Only each neuron's strongest incoming weights are drawn: " + ", ".join(parts)
+                + ". Click a neuron to see all of its weights.")
 
     # ------------------------------------------------------------------ geometry (on resize)
+    def _place_legend(self, w: float, h: float) -> float:
+        """Put the colour bars, the line legend and the note at the bottom, from the bottom up, in as
+        many rows as the width needs (the note wraps). Returns the height they take."""
+        self._note.setText(wrap_text(self._note_text(), self._note.font(), w - 24))
+        y = h - 6 - self._note.boundingRect().height()
+        self._note.setPos(12, y)
+        rows: list[list[tuple[float, _LegendEntry]]] = [[]]
+        x = 12.0
+        for entry in self._legend.values():
+            if rows[-1] and x + entry.width() > w - 8:
+                rows.append([])
+                x = 12.0
+            rows[-1].append((x, entry))
+            x += entry.width() + 22
+        beside = x + self._edge_legend.boundingRect().width() < w - 8
+        if not beside:  # no room after the colour bars: the line legend gets a line of its own
+            y -= 18
+            self._edge_legend.setPos(12, y)
+        for row in reversed(rows):
+            y -= 34
+            for x_entry, entry in row:
+                entry.place(x_entry, y)
+            if beside:
+                self._edge_legend.setPos(x, y + 16)
+                beside = False
+        return h - y + 4
+
     def relayout(self) -> None:
         size = self.viewport().size()
         w, h = float(size.width()), float(size.height())
         self._scene.setSceneRect(0, 0, w, h)
-        layout = compute_layout(self._sizes, w, h, bool(self._image_side))
+        bottom = self._place_legend(w, h)
+        layout = compute_layout(self._sizes, w, h, bool(self._image_side), bottom)
         self.layout_ = layout
         for l, item in self._neuron_items.items():
             item.set_geometry(layout.layers[l].centres, layout.layers[l].radius)
@@ -287,22 +346,17 @@ class NetworkView(QGraphicsView):
             wx, wy, ws = layout.weights_image
             self._weights_image.setPos(wx, wy)
             self._weights_image.setScale(ws / self._image_side)
-            self._weights_caption.setPos(wx, wy - 30)
-            self._weights_panel.setRect(QRectF(wx - 4, wy - 35, ws + 8, ws + 39))
+            self._weights_frame.setRect(QRectF(wx - 1, wy - 1, ws + 2, ws + 2))
+        xs = [geo.x for geo in layout.layers]
+        room = min(np.diff(xs)) - 8 if len(xs) > 1 else w
         for l, caption in enumerate(self._captions):
             geo = layout.layers[l]
+            caption.setText(self._caption_text(l))
+            if caption.boundingRect().width() > room:
+                caption.setText(self._caption_text(l).replace(" · ", "\n"))  # three short lines
             bounds = caption.boundingRect()
             x = geo.image[0] if geo.is_image else geo.x - bounds.width() / 2
-            caption.setPos(max(2.0, x), 6)
-        x = 12.0
-        y = h - BOTTOM + 4
-        for entry in self._legend.values():
-            x += entry.place(x, y) + 22
-        if x + self._edge_legend.boundingRect().width() < w - 8:
-            self._edge_legend.setPos(x, y + 16)
-        else:
-            self._edge_legend.setPos(12, h - 40)  # no room beside the colour bars: its own line
-        self._note.setPos(12, h - 20)
+            caption.setPos(max(2.0, x), 4)
         self.recolour()
         self._on_selection(*(self._session.selected or (-1, -1)))
 
@@ -318,9 +372,19 @@ class NetworkView(QGraphicsView):
     # ------------------------------------------------------------------ recolouring (every frame)
     def recolour(self) -> None:
         """Colour every neuron and edge for the current weights and the shown input."""
+        if not self._recolour_neurons():
+            return
+        self._update_edges()
+        s = self._session
+        if s.selected is not None:
+            self._show_selection(*s.selected)
+
+    def _recolour_neurons(self) -> bool:
+        """Colour the neurons and the output labels for the shown input; the edges stay as they are.
+        Returns False (doing nothing) while a structure change is on its way."""
         s = self._session
         if list(s.network.sizes) != self._sizes or self.layout_ is None:
-            return  # a structure change is on its way; rebuild() follows
+            return False  # rebuild() follows
         acts = s.activations()
         self.displayed_activations = [np.array(a, dtype=float, copy=True) for a in acts]
         net = s.network
@@ -354,15 +418,13 @@ class NetworkView(QGraphicsView):
                 entry.set_range("0", "1")
             else:
                 entry.set_range(f"{lo:g}", f"{hi:g}")
-        self._update_edges()
         self._update_labels(acts)
-        if s.selected is not None:
-            self._show_selection(*s.selected)
+        return True
 
     def _update_edges(self) -> None:
         net = self._session.network
         layers = self.layout_.layers
-        for l, item in enumerate(self._edge_items, start=1):
+        for l, fan in enumerate(self._edge_fans, start=1):
             W = net.weights[l - 1]
             n_out, n_in = W.shape
             k = self._edges_per_neuron[l - 1]
@@ -374,8 +436,25 @@ class NetworkView(QGraphicsView):
                 targets, sources = np.divmod(np.arange(n_out * n_in), n_in)
             w = W[targets, sources]
             limit = float(np.max(np.abs(W))) if W.size else 1.0
-            item.set_edges(layers[l - 1].centres[sources], layers[l].centres[targets], w, limit,
-                           sources, targets)
+            fan.set_edges(layers[l - 1].centres[sources], layers[l].centres[targets], w, limit,
+                          sources, targets)
+        self._redraw_edges()
+
+    def _redraw_edges(self) -> None:
+        """The cached background (the edges) is out of date: draw it again at the next paint."""
+        self.invalidateScene(self._scene.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def _dim_edges(self, dimmed: bool) -> None:
+        """Fade the edges while a neuron is selected, so its own highlighted ones stand out."""
+        if any(fan.dimmed != dimmed for fan in self._edge_fans):
+            for fan in self._edge_fans:
+                fan.dimmed = dimmed
+            self._redraw_edges()
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, self.backgroundBrush())
+        for fan in self._edge_fans:
+            fan.paint(painter)
 
     def _update_labels(self, acts: list[np.ndarray]) -> None:
         s = self._session
@@ -417,10 +496,9 @@ class NetworkView(QGraphicsView):
         if layer < 0 or layer >= len(self._sizes) or index >= self._sizes[layer]:
             self._ring.hide()
             self._pixel_ring.hide()
-            self._selected_edges.set_edges(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), 1.0,
-                                           np.zeros(0, np.intp), np.zeros(0, np.intp))
-            for item in self._edge_items:
-                item.set_dimmed(False)
+            self._selected_item.set_edges(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), 1.0,
+                                          np.zeros(0, np.intp), np.zeros(0, np.intp))
+            self._dim_edges(False)
             self._show_weights_image(None)
             return
         self._show_selection(layer, index)
@@ -440,9 +518,8 @@ class NetworkView(QGraphicsView):
             self._ring.show()
         # over a digit the highlighted lines would hide it: they go under the image (the weights are
         # drawn as a picture below it instead)
-        self._selected_edges.setZValue(1 if (layer == 1 and self._image_side) else 4)
-        for item in self._edge_items:
-            item.set_dimmed(True)
+        self._selected_item.setZValue(1 if (layer == 1 and self._image_side) else 4)
+        self._dim_edges(True)
         if layer >= 1:
             w = self._session.network.weights[layer - 1][index]
             n_in = len(w)
@@ -450,29 +527,43 @@ class NetworkView(QGraphicsView):
             starts = self.layout_.layers[layer - 1].centres[sources]
             ends = np.repeat(geo.centres[index][None], len(sources), axis=0)
             limit = float(np.max(np.abs(w))) if n_in else 1.0
-            self._selected_edges.set_edges(starts, ends, w[sources], limit, sources,
-                                           np.full(len(sources), index))
+            self._selected_item.set_edges(starts, ends, w[sources], limit, sources,
+                                          np.full(len(sources), index))
         else:
-            self._selected_edges.set_edges(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), 1.0,
-                                           np.zeros(0, np.intp), np.zeros(0, np.intp))
+            self._selected_item.set_edges(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), 1.0,
+                                          np.zeros(0, np.intp), np.zeros(0, np.intp))
         self._show_weights_image((layer, index) if layer == 1 else None)
 
     def _show_weights_image(self, selected: tuple[int, int] | None) -> None:
         if self._weights_image is None:
             return
+        wx, wy, ws = self.layout_.weights_image
+        caption = self._weights_caption
+        # the words may reach out of the square to the right, but not as far as the first hidden layer
+        hidden = self.layout_.layers[1]
+        room = float(np.min(hidden.centres[:, 0])) - hidden.radius - 12 - wx
         if selected is None:
+            # the hint sits in the empty square where the picture will appear
             self._weights_image.hide()
-            self._weights_caption.setText("Click a neuron of the first hidden\n"
-                                          "layer to see its weights here.")
-            return
-        layer, index = selected
-        w = self._session.network.weights[0][index]
-        limit = float(np.max(np.abs(w))) or 1.0
-        side = self._image_side
-        self._weights_image.setPixmap(rgba_pixmap(theme.diverging(w, limit).reshape(side, side, 4)))
-        self._weights_image.show()
-        self._weights_caption.setText(f"weights of {self._layer_name(1)} neuron {index}:\n"
-                                      "orange: ink here excites it; blue: inhibits")
+            caption.setText(wrap_text(WEIGHTS_HINT, caption.font(), ws - 12))
+            bounds = caption.boundingRect()
+            if bounds.width() > ws - 12 or bounds.height() > ws - 12:  # a small square: spill over
+                caption.setText(wrap_text(WEIGHTS_HINT, caption.font(), min(WEIGHTS_TEXT_WIDTH, room)))
+            caption.setPos(wx + 6, wy + 6)
+        else:
+            index = selected[1]
+            w = self._session.network.weights[0][index]
+            limit = float(np.max(np.abs(w))) or 1.0
+            side = self._image_side
+            self._weights_image.setPixmap(rgba_pixmap(theme.diverging(w, limit).reshape(side, side, 4)))
+            self._weights_image.show()
+            width = min(max(ws, WEIGHTS_TEXT_WIDTH), room)
+            caption.setText(wrap_text(f"weights of {self._layer_name(1)} neuron {index}:\n"
+                                      "orange excites it, blue inhibits it", caption.font(), width))
+            caption.setPos(wx, wy - 4 - caption.boundingRect().height())
+        # a plain panel under the square and its words, so no edge runs through them
+        area = caption.sceneBoundingRect().united(QRectF(wx, wy, ws, ws))
+        self._weights_panel.setRect(area.adjusted(-4, -4, 4, 4))
 
     # ------------------------------------------------------------------ hit testing
     def neuron_at(self, point: QPointF) -> tuple[int, int] | None:
@@ -501,14 +592,14 @@ class NetworkView(QGraphicsView):
         p = np.array([point.x(), point.y()])
         sel = self._session.selected
         candidates = [(self._selected_edges, sel[0] if sel else 0)]
-        candidates += [(item, l) for l, item in enumerate(self._edge_items, start=1)]
-        for item, layer in candidates:
-            if not len(item.weights):
+        candidates += [(fan, l) for l, fan in enumerate(self._edge_fans, start=1)]
+        for fan, layer in candidates:
+            if not len(fan.weights):
                 continue
-            near = np.flatnonzero(point_segment_distance(p, item.starts, item.ends) <= HIT_SLOP)
+            near = np.flatnonzero(point_segment_distance(p, fan.starts, fan.ends) <= HIT_SLOP)
             if len(near):
-                i = near[np.argmax(np.abs(item.weights[near]))]
-                return layer, int(item.targets[i]), int(item.sources[i])
+                i = near[np.argmax(np.abs(fan.weights[near]))]
+                return layer, int(fan.targets[i]), int(fan.sources[i])
         return None
 
     def neuron_center(self, layer: int, index: int) -> QPointF:

@@ -1,6 +1,6 @@
-"""The network view's graphics items: one item paints a whole layer of neurons or a whole fan of edges.
+"""What the network view paints: a whole layer of neurons, or a whole fan of edges, at a time.
 
-One item per layer (not one per neuron or per edge) keeps a recolour cheap: it only swaps arrays and
+One object per layer (not one per neuron or per edge) keeps a recolour cheap: it only swaps arrays and
 asks for a repaint. Edges are painted in a few bins of equal pen (sign x strength), so a frame is a
 handful of drawLines calls however many edges there are.
 """
@@ -73,20 +73,24 @@ class NeuronLayerItem(QGraphicsItem):
             painter.drawPoints(points)
 
 
-class EdgeLayerItem(QGraphicsItem):
+class EdgeFan:
     """The edges between two layers, coloured by the weight's sign, thick and bright when it is big.
+
+    A plain object, not a scene item: the view paints the fans between layers into its cached
+    background (see NetworkView.drawBackground), so a frame that only recolours neurons — a drawn
+    digit, a new sample — blits that picture instead of drawing thousands of lines again. The fans
+    are drawn afresh only when the weights change. The selected neuron's edges are an EdgeLayerItem.
 
     Colours are opaque, blended with the background beforehand instead of drawn with alpha: software
     rendering of ~2,000 translucent antialiased lines costs tens of milliseconds a frame, opaque flat-
     capped ones a few (bench/bench_network_view.py). Big fans are drawn without antialiasing."""
 
-    ANTIALIAS_LIMIT = 300  # more edges than this in one item: draw them without antialiasing
+    ANTIALIAS_LIMIT = 300  # more edges than this in one fan: draw them without antialiasing
 
     def __init__(self, highlight: bool = False):
-        super().__init__()
         self._highlight = highlight
-        self._dimmed = False
-        self._bounds = QRectF()
+        self.dimmed = False
+        self.bounds = QRectF()
         self._bins: list[tuple[tuple[bool, int], list[QLineF]]] = []
         self.starts = np.zeros((0, 2))
         self.ends = np.zeros((0, 2))
@@ -94,12 +98,14 @@ class EdgeLayerItem(QGraphicsItem):
         self.sources = np.zeros(0, dtype=np.intp)
         self.targets = np.zeros(0, dtype=np.intp)
         self._density = 1.0
+        self._coords: np.ndarray | None = None
+        self._lines: list[QLineF] = []
         self._pen_cache: dict[tuple[bool, float], dict[tuple[bool, int], QPen]] = {}
 
     def _pens(self) -> dict[tuple[bool, int], QPen]:
-        key = (self._dimmed, self._density)
+        key = (self.dimmed, self._density)
         if key not in self._pen_cache:
-            self._pen_cache[key] = self._make_pens(self._highlight, self._dimmed, self._density)
+            self._pen_cache[key] = self._make_pens(self._highlight, self.dimmed, self._density)
         return self._pen_cache[key]
 
     @staticmethod
@@ -126,16 +132,9 @@ class EdgeLayerItem(QGraphicsItem):
                 pens[positive, level] = pen
         return pens
 
-    def set_dimmed(self, dimmed: bool) -> None:
-        """Fade the edges (another neuron is selected and its own edges are highlighted)."""
-        if dimmed != self._dimmed:
-            self._dimmed = dimmed
-            self.update()
-
     def set_edges(self, starts: np.ndarray, ends: np.ndarray, weights: np.ndarray, limit: float,
                   sources: np.ndarray, targets: np.ndarray) -> None:
         """Edges from starts[i] to ends[i] with weights[i]; sources/targets are the neuron indices."""
-        self.prepareGeometryChange()
         self.starts, self.ends = starts, ends
         self.weights = np.asarray(weights, dtype=float)
         self.sources, self.targets = sources, targets
@@ -143,9 +142,9 @@ class EdgeLayerItem(QGraphicsItem):
         if len(weights):
             pts = np.vstack([starts, ends])
             lo, hi = pts.min(axis=0) - 4, pts.max(axis=0) + 4
-            self._bounds = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+            self.bounds = QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
         else:
-            self._bounds = QRectF()
+            self.bounds = QRectF()
         strength = np.abs(self.weights) / (limit if limit > 0 else 1.0)
         level = np.clip((strength * STRENGTH_BINS).astype(np.intp), 0, STRENGTH_BINS - 1)
         # bin = 2 * level + (0 for positive, 1 for negative); weak bins first, strong ones painted on top
@@ -160,31 +159,45 @@ class EdgeLayerItem(QGraphicsItem):
             if count:
                 self._bins.append(((b % 2 == 0, b // 2), ordered[first:first + count]))
                 first += count
-        self.update()
 
     def _lines_for(self, starts: np.ndarray, ends: np.ndarray) -> list[QLineF]:
         """QLineF objects for the edges, reused where the endpoints stay the same. During Run they mostly
         do (only colours change, and now and then one neuron's strongest set), so a frame creates few
         Python objects — which matters while the training thread competes for the interpreter."""
         coords = np.hstack([starts, ends])
-        cached = getattr(self, "_coords", None)
-        if cached is None or cached.shape != coords.shape:
+        if self._coords is None or self._coords.shape != coords.shape:
             self._lines = [QLineF(*row) for row in coords.tolist()]
         else:
-            for i in np.flatnonzero((cached != coords).any(axis=1)).tolist():
+            for i in np.flatnonzero((self._coords != coords).any(axis=1)).tolist():
                 self._lines[i] = QLineF(*coords[i].tolist())
         self._coords = coords
         return self._lines
 
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def paint(self, painter: QPainter, option, widget=None) -> None:
+    def paint(self, painter: QPainter) -> None:
         pens = self._pens()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(self.weights) <= self.ANTIALIAS_LIMIT)
         for key, lines in self._bins:
             painter.setPen(pens[key])
             painter.drawLines(lines)  # (opaque, flat-capped pens: a batch is as fast as single lines)
+
+
+class EdgeLayerItem(QGraphicsItem):
+    """A fan of edges as a scene item: the selected neuron's highlighted inputs, drawn above the rest."""
+
+    def __init__(self, fan: EdgeFan):
+        super().__init__()
+        self.fan = fan
+
+    def set_edges(self, *args) -> None:
+        self.prepareGeometryChange()
+        self.fan.set_edges(*args)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self.fan.bounds
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        self.fan.paint(painter)
 
 
 def rgba_pixmap(rgba: np.ndarray) -> QPixmap:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 TOP = 50.0  # room for the layer captions
-BOTTOM = 84.0  # room for the legend and the note about hidden edges
+BOTTOM = 84.0  # room for the legend and the note about hidden edges (the view measures its own)
 LEFT = 24.0
 RIGHT_LABELS = 140.0  # room for the output labels ("7  0.93 ✓", "5  0.61 (true)")
 INPUT_LABELS = 70.0  # room for "x1 = 0.32" left of a 2-D input
@@ -49,11 +49,13 @@ def image_side(n: int) -> int | None:
     return side if side * side == n and side >= 8 else None
 
 
-def compute_layout(sizes: list[int], width: float, height: float, image_input: bool) -> Layout:
-    """Positions of every neuron for a viewport of width x height pixels."""
+def compute_layout(sizes: list[int], width: float, height: float, image_input: bool,
+                   bottom_margin: float = BOTTOM) -> Layout:
+    """Positions of every neuron for a viewport of width x height pixels; the lowest `bottom_margin`
+    pixels are left to the legend."""
     width = max(width, 200.0)
     height = max(height, 160.0)
-    top, bottom = TOP, height - BOTTOM
+    top, bottom = TOP, height - bottom_margin
     avail_h = max(bottom - top, 40.0)
     left = LEFT + (0.0 if image_input else INPUT_LABELS)
     right = width - RIGHT_LABELS

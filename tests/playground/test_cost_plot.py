@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QRectF
 
 from playground.session import MAX_TRAINING_POINTS, Session
-from playground.views.cost_plot import CostPlot
+from playground.views.cost_plot import HEADROOM, STEP_RANGES, CostPlot, nice_ceiling
 
 
 @pytest.fixture
@@ -71,3 +72,57 @@ def test_reset_clears_the_plot(plot):
     session.reset()
     assert widget.training_point_count == 0
     assert widget._empty.isVisible()
+
+
+def test_nice_ceiling():
+    assert [nice_ceiling(x) for x in (0.7, 1.0, 1.1, 13, 41, 2600, 0.034)] == \
+        [pytest.approx(v) for v in (0.8, 1.0, 1.2, 15, 50, 3000, 0.04)]
+    assert nice_ceiling(0.0) == 1.0 and nice_ceiling(float("nan")) == 1.0
+    assert [nice_ceiling(x, STEP_RANGES) for x in (31.5, 210, 5100)] == [50, 300, 7500]
+
+
+def _axis_pixels(widget, name):
+    """The axis's own strip (its ticks and numbers; not the grid it draws over the data)."""
+    axis = widget.getPlotItem().getAxis(name)
+    rect = axis.mapRectToScene(QRectF(0, 0, axis.width(), axis.height())).toAlignedRect()
+    image = widget.grab().toImage().copy(widget.mapFromScene(rect).boundingRect())
+    return np.array([[image.pixel(x, y) for x in range(0, image.width(), 2)]
+                     for y in range(0, image.height(), 2)])
+
+
+def test_the_axes_follow_the_data_in_nice_steps(plot):
+    widget, session = plot
+    for k in range(30):
+        session.history.train.add(k + 1, 2.0 - 0.01 * k)
+    session.historyChanged.emit()
+    (x0, x1), (y0, y1) = widget.getPlotItem().viewRange()
+    assert -1 < x0 <= 0 and y0 == 0
+    assert x1 == pytest.approx(50)  # the last step, 30, and a little room: the next nice number
+    assert y1 == pytest.approx(2.0 / (1 - HEADROOM))  # the highest cost, 2.0, and room for the legend
+    bottom = _axis_pixels(widget, "bottom")
+    session.history.train.add(31, 1.5)  # inside the range shown: the axes stay as they are
+    session.historyChanged.emit()
+    assert widget.getPlotItem().viewRange()[0][1] == pytest.approx(50)
+    np.testing.assert_array_equal(_axis_pixels(widget, "bottom"), bottom)
+    for k in range(31, 200):
+        session.history.train.add(k + 1, 1.0)
+    session.historyChanged.emit()
+    assert widget.getPlotItem().viewRange()[0][1] == pytest.approx(300)
+    # the cached picture of the axis was drawn again for its new numbers
+    assert not np.array_equal(_axis_pixels(widget, "bottom"), bottom)
+
+
+def test_during_run_the_plot_redraws_at_most_ten_times_a_second(plot, monkeypatch):
+    widget, session = plot
+    import playground.views.cost_plot as cost_plot
+
+    later = cost_plot.time.monotonic() + 60.0
+    monkeypatch.setattr(cost_plot.time, "monotonic", lambda: later)  # all within one instant
+    monkeypatch.setattr(type(session), "running", property(lambda s: True))
+    for k in range(50):  # fifty snapshots arriving at once
+        session.history.train.add(k + 1, 1.0)
+        session.historyChanged.emit()
+    assert widget.training_point_count == 1  # drawn once, for the first one
+    monkeypatch.setattr(type(session), "running", property(lambda s: False))
+    session.runningChanged.emit(False)  # paused: everything shows
+    assert widget.training_point_count == 50

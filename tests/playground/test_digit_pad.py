@@ -205,7 +205,7 @@ def test_browsed_test_sample_is_shown_with_its_prediction(qtbot, session):
     np.testing.assert_allclose(panel.chart.heights(), session.network.forward(x[None])[0], rtol=1e-5)
     label = int(session.dataset.labels_test[7])
     assert f"true digit {label}" in panel.chart.headline()
-    assert "sample" in panel.caption.text() and "Draw" in panel.caption.text()
+    assert f"test sample 8 of {len(session.dataset.X_test)} (a {label})" in panel.caption.text()
     # drawing again makes the drawing the input once more
     stroke(panel.canvas, line((60, 60), (200, 200)))
     assert session.input_caption == DRAWING
@@ -257,3 +257,33 @@ def test_shares():
     np.testing.assert_allclose(shares(np.array([0.2, 0.6]), "sigmoid"), [0.25, 0.75])
     np.testing.assert_allclose(shares(np.array([-1.0, 1.0, 3.0]), "linear"), [0.0, 0.25, 0.75])
     np.testing.assert_array_equal(shares(np.zeros(3), "sigmoid"), np.zeros(3))
+
+
+def test_the_pad_fits_a_720_pixel_high_window_with_a_full_size_canvas(qtbot, session):
+    panel = DigitPanel(session)
+    qtbot.addWidget(panel)
+    smallest = panel.minimumSizeHint()
+    # 720 minus the title bar, menu, toolbar, dock title, tabs and status bar (about 160 pixels)
+    assert smallest.height() <= 560 and smallest.width() <= 380
+    panel.resize(smallest)
+    panel.show()
+    qtbot.waitExposed(panel)
+    canvas = panel.canvas
+    assert canvas.side >= 280 and canvas.width() >= 280 and canvas.height() >= 280
+    # the 28×28 picture sits beside the chart, not above it
+    preview = panel.preview.geometry().translated(panel.preview.parentWidget().mapTo(panel, QPoint(0, 0)))
+    chart = panel.chart.geometry()
+    assert preview.left() >= chart.right() and preview.top() < chart.bottom()
+    assert panel.chart.width() >= 200 and panel.chart.height() >= 200
+
+
+def test_new_weights_redraw_the_chart_but_not_the_unchanged_preview(qtbot, session):
+    panel = make_panel(qtbot, session)
+    session.show_sample(2)
+    image = panel.preview._image
+    session.step()
+    assert panel.preview._image is image  # the same input: the picture was not rebuilt
+    np.testing.assert_allclose(panel.chart.heights(), session.prediction(), rtol=1e-6)
+    session.show_sample(3)
+    assert panel.preview._image is not image
+    np.testing.assert_array_equal(panel.preview.pixels.reshape(-1), session.dataset.X_test[3])

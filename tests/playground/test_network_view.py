@@ -162,7 +162,7 @@ def test_hover_tooltip_of_an_input_pixel_and_of_an_edge(qtbot, digits):
     assert f"row {row}, column {col}" in text and f"{float(digits.input[index]):.4f}" in text
     assert "no weights" in text
     # the midpoint of a drawn edge between hidden 1 and hidden 2
-    edges = view._edge_items[1]
+    edges = view._edge_fans[1]
     k = int(np.argmax(np.abs(edges.weights)))
     mid = (edges.starts[k] + edges.ends[k]) / 2
     text = view.tooltip_at(QPointF(*mid))
@@ -224,22 +224,23 @@ def test_context_menu_explains_a_neuron(qtbot, xor):
 
 def test_a_784_input_shows_only_each_neurons_strongest_weights_and_says_so(qtbot, digits):
     view = _view(qtbot, digits)
-    edges = view._edge_items[0]
+    edges = view._edge_fans[0]
     W = digits.network.weights[0]
     assert len(edges.weights) == 16 * 8
     for neuron in range(16):
         drawn = set(edges.sources[edges.targets == neuron].tolist())
         strongest = set(np.argsort(-np.abs(W[neuron]))[:8].tolist())
         assert drawn == strongest
-    assert "8 strongest of 784 weights per neuron" in view._note.text()
+    note = view._note.text().replace("\n", " ")
+    assert "strongest incoming weights are drawn: 8 of 784 into hidden 1" in note
     # small gaps are drawn in full
-    assert len(view._edge_items[1].weights) == 16 * 16
+    assert len(view._edge_fans[1].weights) == 16 * 16
 
 
 def test_a_big_network_stays_within_the_edge_budget(qtbot, digits):
     digits.set_hidden([256, 128])
     view = _view(qtbot, digits)
-    total = sum(len(item.weights) for item in view._edge_items)
+    total = sum(len(item.weights) for item in view._edge_fans)
     assert 0 < total <= EDGE_BUDGET
     assert "strongest" in view._note.text()
     # every neuron has a place inside the view
@@ -279,7 +280,7 @@ def test_edges_are_warm_for_positive_weights_and_cool_for_negative(qtbot, xor):
     view = _view(qtbot, xor)
     pixels = _grab(view)
     checked = 0
-    for layer, item in enumerate(view._edge_items, start=1):
+    for layer, item in enumerate(view._edge_fans, start=1):
         for k in range(len(item.weights)):
             w = float(xor.network.weights[layer - 1][item.targets[k], item.sources[k]])
             assert item.weights[k] == pytest.approx(w)
@@ -303,3 +304,88 @@ def test_a_new_dataset_rebuilds_the_view_for_its_shape(qtbot, digits):
     out = len(digits.network.sizes) - 1
     np.testing.assert_allclose(_pixel(pixels, view.neuron_center(out, 0)),
                                _expected_colour(digits, out, acts[out])[0], atol=3)
+
+
+def _count_edge_paints(view: NetworkView) -> list[int]:
+    """Count how often the edge fans are drawn (they live in the view's cached background)."""
+    calls = [0]
+    for fan in view._edge_fans:
+        paint = fan.paint
+
+        def counted(painter, paint=paint):
+            calls[0] += 1
+            paint(painter)
+
+        fan.paint = counted
+    return calls
+
+
+def test_a_new_input_repaints_the_neurons_over_the_cached_edges(qtbot, digits):
+    view = _view(qtbot, digits)
+    edge_paints = _count_edge_paints(view)
+    _grab(view)  # draws the edges into the cached background, if no paint has yet
+    painted = edge_paints[0]
+    _grab(view)
+    assert edge_paints[0] == painted  # from now on the edges come from the cache
+    x = digits.dataset.X_test[3]
+    digits.set_input(x)
+    pixels = _grab(view)
+    assert edge_paints[0] == painted  # same weights: the edges were not drawn again
+    _, acts = _reference(digits)
+    np.testing.assert_allclose(view.displayed_activations[1], acts[1], atol=1e-6)
+    expected = _expected_colour(digits, 1, acts[1])
+    for i in range(digits.network.sizes[1]):  # the neuron fills follow the new input
+        np.testing.assert_allclose(_pixel(pixels, view.neuron_center(1, i)), expected[i], atol=3)
+    np.testing.assert_allclose(_pixel(pixels, view.neuron_center(0, int(np.argmax(x)))),
+                               theme.sequential([x.max()])[0, :3], atol=3)
+
+
+def test_the_cached_edges_are_redrawn_when_a_weight_changes(qtbot, xor):
+    view = _view(qtbot, xor)
+    edge_paints = _count_edge_paints(view)
+    fan = view._edge_fans[0]
+    k = int(np.flatnonzero((fan.targets == 1) & (fan.sources == 0))[0])
+    spot = QPointF(*(fan.starts[k] + 0.3 * (fan.ends[k] - fan.starts[k])))
+    for value in (3.0, -3.0, 3.0):
+        xor.set_weight(1, 1, 0, value)  # as the inspector's slider does
+        r, _, b = _pixel(_grab(view), spot)
+        assert (r > b + 40) if value > 0 else (b > r + 40), f"w = {value}: rgb {r}, {b}"
+    assert edge_paints[0] >= 3
+    # a Step changes every weight: the picture follows the engine's numbers
+    before = _grab(view)
+    xor.set_weight(1, 1, 0, 0.0)
+    after = _grab(view)
+    assert not np.array_equal(_pixel(before, spot), _pixel(after, spot))
+
+
+def test_the_note_and_the_legend_fit_a_narrow_view(qtbot, digits):
+    digits.set_hidden([256, 128])
+    view = _view(qtbot, digits, size=(520, 480))
+    width = view.viewport().width()
+    note = view._note
+    assert "\n" in note.text()  # wrapped, not cut off at the right edge
+    assert note.sceneBoundingRect().right() <= width
+    assert "2 of 784 into hidden 1" in note.text().replace("\n", " ")
+    assert note.text().replace("\n", " ").endswith("Click a neuron to see all of its weights.")
+    items = [view._edge_legend] + [part for entry in view._legend.values()
+                                   for part in (entry.title, entry.bar, entry.lo, entry.hi)]
+    for item in items:
+        assert item.sceneBoundingRect().right() <= width, item
+    # the legend sits below the lowest neuron
+    lowest = max(float(layer.centres[:, 1].max() + layer.radius) for layer in view.layout_.layers)
+    assert min(item.sceneBoundingRect().top() for item in items) > lowest
+
+
+@pytest.mark.parametrize("size", [(1000, 640), (700, 460)])
+def test_no_edge_runs_through_the_hint_under_the_digit(qtbot, digits, size):
+    view = _view(qtbot, digits, size=size)
+    caption = view._weights_caption
+    assert "Click a neuron" in caption.text()
+    rect = caption.sceneBoundingRect()
+    pixels = _grab(view)
+    box = pixels[int(rect.top()):int(rect.bottom()), int(rect.left()):int(rect.right())].astype(int)
+    # only the background and grey text: no orange or blue line crosses the words
+    assert np.abs(box[..., 0] - box[..., 2]).max() < 25
+    # and the plain panel under the words stays clear of the first hidden layer
+    hidden = view.layout_.layers[1]
+    assert view._weights_panel.sceneBoundingRect().right() < hidden.centres[:, 0].min() - hidden.radius
