@@ -24,8 +24,12 @@ def has_display() -> bool:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     from playground.presets import DEFAULT_PRESET, PRESETS
 
-    parser = argparse.ArgumentParser(prog="python main.py", description="Neural Network Playground: "
-                                     "see and touch a neural network.")
+    parser = argparse.ArgumentParser(
+        prog="python main.py", description="Neural Network Playground: see and touch a neural network.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="headless commands (no window, no display needed):\n"
+               "  python main.py train ...        train a network; see `python main.py train --help`\n"
+               "  python main.py download-mnist   fetch the full 60,000/10,000 MNIST into the data folder")
     parser.add_argument("--screenshot", metavar="PATH", help="render the main window offscreen to a PNG "
                         "and exit")
     parser.add_argument("--preset", choices=list(PRESETS), help="the preset to show (default: the last one "
@@ -34,8 +38,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "(default 40)")
     parser.add_argument("--select", metavar="LAYER,INDEX", help="select a neuron before the screenshot, "
                         "e.g. 1,0")
-    parser.add_argument("--size", metavar="WxH", default="1400x900", help="screenshot size (default "
-                        "1400x900)")
+    parser.add_argument("--size", metavar="WxH", default="1400x900", help="screenshot size, at least "
+                        "1200x800 (default 1400x900)")
     parser.add_argument("--show", choices=["lab"], help="lab: open the neuron lab before the screenshot, "
                         "with the --select neuron explained (else the seed's neuron) and its backward pass "
                         "done, drawn where it floats")

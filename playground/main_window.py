@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
 
         session.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         session.runningChanged.connect(self._on_running)
-        session.historyChanged.connect(self._update_counters)
+        session.historyChanged.connect(self._on_history)
         session.structureChanged.connect(self._on_structure)
         session.structureChanged.connect(self._sync_preset_menu)
         session.settingsChanged.connect(self._sync_preset_menu)
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.networkView.explainRequested.connect(self.explain_neuron)
         self.inspector.explainRequested.connect(self.explain_neuron)
         self._eta_timer = QTimer(self)
-        self._eta_timer.setInterval(500)
+        self._eta_timer.setInterval(250)
         self._eta_timer.timeout.connect(self._update_counters)
 
         self._layout_restored = False
@@ -404,6 +404,12 @@ class MainWindow(QMainWindow):
         else:
             self._eta_timer.stop()
         self._update_counters()
+
+    def _on_history(self) -> None:
+        # During Run the ETA timer refreshes the counters: a progress bar repaints synchronously
+        # (several ms), too dear for every snapshot.
+        if not self.session.running:
+            self._update_counters()
 
     def _update_counters(self) -> None:
         s = self.session

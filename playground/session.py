@@ -773,7 +773,13 @@ class Session(QObject):
         self.pause()
         self.network.reset(self.seed)
         self._build(self.network)
-        self.message.emit(f"Weights re-initialised (seed {self.seed}).")
+        preset = PRESETS.get(self.preset_name)
+        if preset is not None and preset.model is not None:
+            # a student who pressed R on the trained model must learn how to get it back
+            self.message.emit(f"Weights re-initialised at random (seed {self.seed}); the trained model is "
+                              f"set aside. Presets ▸ {self.preset_name} loads it again.")
+        else:
+            self.message.emit(f"Weights re-initialised (seed {self.seed}).")
 
     def shutdown(self) -> None:
         """Stop training before the window goes away."""

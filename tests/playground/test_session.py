@@ -86,6 +86,18 @@ def test_reset_with_the_same_seed_gives_the_same_network(xor):
     assert len(xor.history.train) == 0 and xor.steps == 0
 
 
+def test_reset_of_the_trained_model_says_how_to_get_it_back(qapp, qtbot):
+    session = Session(preset="Accurate digits")
+    trained = session.network.weights[0].copy()
+    with qtbot.waitSignal(session.message) as said:
+        session.reset()
+    assert not np.array_equal(session.network.weights[0], trained)
+    assert "Presets ▸ Accurate digits" in said.args[0]
+    session.apply_preset("Accurate digits")
+    np.testing.assert_array_equal(session.network.weights[0], trained)
+    session.shutdown()
+
+
 def test_activation_switch_keeps_the_weights(xor, qtbot):
     weights = [w.copy() for w in xor.network.weights]
     with qtbot.waitSignal(xor.structureChanged, timeout=1000):
