@@ -559,8 +559,13 @@ class NetworkView(QGraphicsView):
             self._weights_image.show()
             width = min(max(ws, WEIGHTS_TEXT_WIDTH), room)
             caption.setText(wrap_text(f"weights of {self._layer_name(1)} neuron {index}:\n"
-                                      "orange excites it, blue inhibits it", caption.font(), width))
-            caption.setPos(wx, wy - 4 - caption.boundingRect().height())
+                                      "orange excites, blue inhibits", caption.font(), width))
+            height = caption.boundingRect().height()
+            input_bottom = self.layout_.layers[0].image[1] + self.layout_.layers[0].image[2]
+            if wy - 4 - height >= input_bottom + 2:
+                caption.setPos(wx, wy - 4 - height)  # between the digit and its weights
+            else:  # a narrow view wraps the words to more lines than the gap holds: under the square
+                caption.setPos(wx, wy + ws + 4)
         # a plain panel under the square and its words, so no edge runs through them
         area = caption.sceneBoundingRect().united(QRectF(wx, wy, ws, ws))
         self._weights_panel.setRect(area.adjusted(-4, -4, 4, 4))

@@ -14,6 +14,34 @@ from playground import theme
 from playground.session import Session
 
 
+class FittingLabel(QLabel):
+    """A label with a long and a short wording: it shows the long one whenever it fits."""
+
+    def __init__(self):
+        super().__init__()
+        self._texts = ("", "")
+        self._full_width = 0
+
+    def set_texts(self, full: str, short: str) -> None:
+        if (full, short) == self._texts:
+            return
+        self._texts = (full, short)
+        probe = QLabel(full)  # lays the rich text out as this label would, to measure it
+        probe.setFont(self.font())
+        self._full_width = probe.sizeHint().width()
+        self._choose()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._choose()
+
+    def _choose(self) -> None:
+        full, short = self._texts
+        text = full if self._full_width <= self.width() else short
+        if text != self.text():
+            self.setText(text)
+
+
 class SampleBrowser(QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -38,7 +66,7 @@ class SampleBrowser(QWidget):
         self.indexSpin.setToolTip("Which test sample the network is shown. Test samples are never used "
                                   "for training, so they show how well the network generalises.")
         self.countLabel = QLabel()
-        self.verdict = QLabel()
+        self.verdict = FittingLabel()
         self.verdict.setObjectName("sampleVerdict")
         # may be squeezed in a narrow window rather than widen it
         self.verdict.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -129,11 +157,13 @@ class SampleBrowser(QWidget):
         classes = s.dataset.classes
         score = float(out[0] if out.shape[-1] == 1 else out[guess])
         if s.input_label is None:
-            self.verdict.setText(f"{s.input_caption}: the network says <b>{classes[guess]}</b> ({score:.2f})")
+            says = f"<b>{classes[guess]}</b> ({score:.2f})"
+            self.verdict.set_texts(f"{s.input_caption}: the network says {says}", f"says {says}")
             return
         right = guess == s.input_label
         colour = theme.GOOD if right else theme.BAD
         mark = "✓" if right else "✗"
-        self.verdict.setText(
-            f"true label <b>{classes[s.input_label]}</b> · network says "
-            f"<b style='color:{colour}'>{classes[guess]} {mark}</b> ({score:.2f})")
+        says = f"<b style='color:{colour}'>{classes[guess]} {mark}</b>"
+        self.verdict.set_texts(
+            f"true label <b>{classes[s.input_label]}</b> · network says {says} ({score:.2f})",
+            f"label <b>{classes[s.input_label]}</b> · says {says}")

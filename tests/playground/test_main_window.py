@@ -369,3 +369,14 @@ def test_the_current_layout_is_restored(qtbot):
     third = _window(qtbot)
     qtbot.wait(50)
     assert abs(third.costDock.height() - 300) < 10  # the user's size, not the default share
+
+
+def test_the_sample_verdict_shortens_itself_rather_than_being_cut(qtbot):
+    w = _window(qtbot, "3Blue1Brown digits")
+    verdict = w.findChild(QWidget, "sampleVerdict")
+    w.resize(1800, 900)
+    qtbot.waitUntil(lambda: verdict.text().startswith("true label"))
+    w.resize(1200, 800)
+    qtbot.waitUntil(lambda: verdict.text().startswith("label"))
+    assert "says" in verdict.text()
+    assert verdict.sizeHint().width() <= verdict.width()
