@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import struct
 from pathlib import Path
 
 import numpy as np
@@ -12,15 +11,9 @@ import pytest
 
 from engine import datasets
 from engine.datasets import mnist
+from tests.fake_mnist import idx_bytes
 
 BUNDLED_SHA256 = "bfcab01f111fad697b27dd12c2aa575dc5361d525b08dca972d72994cd9847e6"
-
-
-def idx_bytes(array: np.ndarray, type_code: int = 0x08) -> bytes:
-    """Hand-made IDX: 0, 0, type, ndim, big-endian uint32 sizes, big-endian elements."""
-    dtype = mnist.IDX_TYPES[type_code]
-    header = struct.pack(">BBBB", 0, 0, type_code, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
-    return header + np.asarray(array).astype(dtype).tobytes()
 
 
 # --------------------------------------------------------------------------- bundled

@@ -8,3 +8,23 @@ from PySide6.QtCore import QSettings
 def isolated_settings(tmp_path):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+
+
+@pytest.fixture
+def xor(qapp):
+    """A session on the XOR preset (2-2-1, tanh)."""
+    from playground.session import Session
+
+    session = Session(preset="XOR")
+    yield session
+    session.shutdown()
+
+
+@pytest.fixture
+def digits(qapp):
+    """A session on the "3Blue1Brown digits" preset (784-16-16-10, sigmoid)."""
+    from playground.session import Session
+
+    session = Session(preset="3Blue1Brown digits")
+    yield session
+    session.shutdown()

@@ -15,13 +15,6 @@ from playground.views.boundary import GRID, BoundaryView
 QUADRANTS = [(0.5, 0.5), (-0.5, 0.5), (-0.5, -0.5), (0.5, -0.5)]
 
 
-@pytest.fixture
-def xor(qapp):
-    session = Session(preset="XOR")
-    yield session
-    session.shutdown()
-
-
 def _boundary(qtbot, session: Session) -> BoundaryView:
     view = BoundaryView(session)
     qtbot.addWidget(view)

@@ -2,90 +2,22 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import http.server
-import struct
-import threading
-import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PySide6.QtWidgets import QDialog
 
 from engine.datasets import mnist
 from playground.download_dialog import DownloadDialog
+from tests.fake_mnist import Server, fake_files
 
 N_TRAIN, N_TEST = 60, 20
 
 
-def idx_bytes(array: np.ndarray) -> bytes:
-    """The IDX format MNIST uses: zero, zero, type 0x08 (uint8), number of dims, big-endian sizes, data."""
-    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
-    return header + array.astype(np.uint8).tobytes()
-
-
-def fake_mnist() -> dict[str, bytes]:
-    rng = np.random.default_rng(0)
-    arrays = {
-        "train-images-idx3-ubyte": rng.integers(0, 256, (N_TRAIN, 28, 28)),
-        "train-labels-idx1-ubyte": rng.integers(0, 10, N_TRAIN),
-        "t10k-images-idx3-ubyte": rng.integers(0, 256, (N_TEST, 28, 28)),
-        "t10k-labels-idx1-ubyte": rng.integers(0, 10, N_TEST),
-    }
-    # mtime=0: the same bytes every run, so the checksums are fixed
-    return {f"{name}.gz": gzip.compress(idx_bytes(a), mtime=0) for name, a in arrays.items()}
-
-
-class Server:
-    """A tiny HTTP server in a thread: `files` by name; `slow` sends them in small chunks with pauses."""
-
-    def __init__(self, files: dict[str, bytes], slow: bool = False):
-        self.files = files
-        self.slow = slow
-        self.requests: list[str] = []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (the name http.server wants)
-                name = self.path.rsplit("/", 1)[-1]
-                outer.requests.append(name)
-                data = outer.files.get(name)
-                if data is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                try:
-                    if outer.slow:
-                        for k in range(0, len(data), 2048):
-                            self.wfile.write(data[k : k + 2048])
-                            self.wfile.flush()
-                            time.sleep(0.02)
-                    else:
-                        self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client hung up: that is what Cancel does
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/mnist"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def files():
-    return fake_mnist()
+    return fake_files(N_TRAIN, N_TEST)
 
 
 @pytest.fixture

@@ -14,20 +14,6 @@ from playground.views.inspector import HINT, STEPS_PER_UNIT, NeuronInspector, fm
 from playground.views.network_view import NetworkView
 
 
-@pytest.fixture
-def xor(qapp):
-    session = Session(preset="XOR")
-    yield session
-    session.shutdown()
-
-
-@pytest.fixture
-def digits(qapp):
-    session = Session(preset="3Blue1Brown digits")
-    yield session
-    session.shutdown()
-
-
 def _inspector(qtbot, session: Session) -> NeuronInspector:
     inspector = NeuronInspector(session)
     qtbot.addWidget(inspector)

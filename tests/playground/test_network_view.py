@@ -26,20 +26,6 @@ def _view(qtbot, session: Session, size=SIZE) -> NetworkView:
     return view
 
 
-@pytest.fixture
-def xor(qapp):
-    session = Session(preset="XOR")
-    yield session
-    session.shutdown()
-
-
-@pytest.fixture
-def digits(qapp):
-    session = Session(preset="3Blue1Brown digits")
-    yield session
-    session.shutdown()
-
-
 def _grab(view: NetworkView) -> np.ndarray:
     """The viewport as an (h, w, 3) RGB array."""
     image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)

@@ -9,13 +9,6 @@ from engine.network import Network
 from playground.session import MAX_TRAINING_POINTS, Session, Trace
 
 
-@pytest.fixture
-def xor(qapp):
-    session = Session(preset="XOR")
-    yield session
-    session.shutdown()
-
-
 def test_step_adds_one_point_and_matches_the_engine(xor):
     before = xor.network.copy()
     trainer_copy = xor.trainer.network.copy()
