@@ -178,3 +178,29 @@ def test_run_uses_one_blas_thread_and_pause_gives_the_others_back(qtbot):
     assert blas_threads(None) == 1
     session.pause()
     assert blas_threads(None) == before
+
+
+def test_3blue1brown_preset_trains_from_scratch_in_the_window_past_90_percent(qtbot):
+    w = MainWindow(session=Session(preset="3Blue1Brown digits"), remember=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    session = w.session
+    _, before = session.evaluate("test")
+    assert before < 0.3  # it really starts from random weights
+    shown: set[str] = set()
+    sampler = QTimer()
+    sampler.timeout.connect(lambda: shown.add(w.progressBar.format()))
+    sampler.start(50)
+    w.runAction.trigger()
+    qtbot.waitUntil(lambda: session.running, timeout=2000)
+    qtbot.waitUntil(lambda: not session.running, timeout=120000)  # it pauses itself after its epochs
+    sampler.stop()
+    assert len(session.history.test) == 8
+    test_cost, accuracy = session.history.last_test
+    assert accuracy > 0.90
+    assert accuracy == pytest.approx(session.evaluate("test")[1])
+    assert f"test accuracy {100 * accuracy:.1f}%" in w.statusReadout.text()
+    # the progress bar told the epoch out of 8 and the time left while it ran
+    assert any(text.startswith("epoch ") and " of 8" in text and "ETA" in text for text in shown)
+    w.session.shutdown()
