@@ -26,6 +26,12 @@ SNAPSHOTS_PER_SECOND = 30
 # then; between snapshots the GUI only has to answer timers and input, which it gets promptly.
 # If the GUI does not answer in this time (a modal dialog, say), training goes on anyway.
 ACK_TIMEOUT_SECONDS = 0.1
+# A small network's step is mostly Python, so the loop holds the GIL almost all the time and the GUI's
+# timers and paints queue for it. A short sleep every few milliseconds hands the interpreter over.
+# Measured on XOR (bench/bench_worker.py): the GUI's mean 10 ms tick went from 21 to 11 ms and its
+# longest stall from 73 to 39 ms, for 7-9% fewer steps per second.
+BREATHE_EVERY = 0.010
+BREATHE_SECONDS = 0.001
 
 
 @dataclass
@@ -179,7 +185,7 @@ class TrainingWorker(QObject):
         start_epoch = trainer.epoch
         last_epoch = trainer.epoch
         interval = 1.0 / SNAPSHOTS_PER_SECOND
-        started = last_sent = time.monotonic()
+        started = last_sent = last_breath = time.monotonic()
         reason = "paused"
         while not self._stop.is_set():
             self._apply_edits()
@@ -198,6 +204,9 @@ class TrainingWorker(QObject):
                     reason = "epochs"
                     break
             now = time.monotonic()
+            if now - last_breath >= BREATHE_EVERY:
+                time.sleep(BREATHE_SECONDS)  # let the GUI thread have the interpreter (see BREATHE_EVERY)
+                last_breath = time.monotonic()
             if now - last_sent >= interval:
                 if not _all_finite(net):
                     self._restore(net, good)

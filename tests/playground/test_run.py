@@ -46,7 +46,13 @@ class GapMeter:
         self.timer.stop()
 
 
-def test_three_seconds_of_run_keep_adding_points_without_stalling(window, qtbot):
+@pytest.mark.parametrize("preset", [None, "XOR"], ids=["default preset", "XOR"])
+def test_three_seconds_of_run_keep_adding_points_without_stalling(qtbot, preset):
+    # the default is the biggest network; XOR the smallest, whose Python-bound steps contend for the GIL
+    window = MainWindow() if preset is None else MainWindow(session=Session(preset=preset), remember=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     session = window.session
     session.set_epochs(0)  # run until paused
     meter = GapMeter()
@@ -64,6 +70,7 @@ def test_three_seconds_of_run_keep_adding_points_without_stalling(window, qtbot)
     assert all(b > a for a, b in zip([0, *counts], counts, strict=False))
     assert window.costPlot.training_point_count > 0
     assert meter.max_gap < 0.100, f"the event loop stalled for {meter.max_gap * 1000:.0f} ms"
+    session.shutdown()
 
 
 def test_pause_stops_training(window, qtbot):
