@@ -380,3 +380,54 @@ def test_the_sample_verdict_shortens_itself_rather_than_being_cut(qtbot):
     qtbot.waitUntil(lambda: verdict.text().startswith("label"))
     assert "says" in verdict.text()
     assert verdict.sizeHint().width() <= verdict.width()
+
+
+def test_a_drawn_digit_is_the_input_the_network_view_shows(qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    w = _window(qtbot)  # the shipped digits model
+    canvas = w.findChild(QWidget, "digitCanvas")
+    view = w.networkView
+    w.digitsDock.raise_()
+    qtbot.waitUntil(canvas.isVisible)
+
+    def grid_pixel(index: int) -> np.ndarray:
+        image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+        data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+        p = view.neuron_center(0, index)
+        x, y = int(round(p.x())), int(round(p.y()))
+        return data[y, 3 * x: 3 * x + 3].astype(int)
+
+    def output_pixels() -> list[np.ndarray]:
+        image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+        data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+        out = len(w.session.network.sizes) - 1
+        return [data[int(view.neuron_center(out, i).y()), 3 * int(view.neuron_center(out, i).x()):][:3]
+                .astype(int) for i in range(10)]
+
+    shown_before = w.session.input.copy()  # a test digit
+    grid_before = {i: grid_pixel(i) for i in range(784) if shown_before[i] == 0}
+    before = output_pixels()
+
+    side = canvas.width()
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(side // 2, side // 6))
+    for k in range(1, 21):
+        QTest.mouseMove(canvas, QPoint(side // 2, side // 6 + k * (4 * side // 6) // 20))
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(side // 2, 5 * side // 6))
+    qtbot.waitUntil(lambda: w.session.input_label is None)  # the drawing replaced the test digit
+    qtbot.wait(100)  # the view repaints on its next frame
+    # the stroke is now the network's input: pixels the test digit left blank and the stroke inks light
+    # up in the grid; the corner stays dark
+    inked = [i for i in grid_before if w.session.input[i] > 0.8]
+    assert len(inked) >= 5
+    for i in inked:
+        assert grid_before[i].sum() < 100 and grid_pixel(i).sum() > 600, f"input pixel {i}"
+    assert grid_pixel(0).sum() < 100
+    # and the output neurons follow: a vertical bar is a "1", and its neuron is the brightest
+    after = output_pixels()
+    assert int(np.argmax(w.session.prediction())) == 1
+    assert max(range(10), key=lambda i: after[i].sum()) == 1
+    assert any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
