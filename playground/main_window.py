@@ -160,6 +160,14 @@ class MainWindow(QMainWindow):
         session.selectionChanged.connect(self._on_selection)
         self.networkView.explainRequested.connect(self.explain_neuron)
         self.inspector.explainRequested.connect(self.explain_neuron)
+        # The lab follows its neuron at most 10 times a second: enough to watch, cheap during Run.
+        self._explained: tuple[int, int] | None = None
+        self._lab_follow = QTimer(self)
+        self._lab_follow.setSingleShot(True)
+        self._lab_follow.setInterval(100)
+        self._lab_follow.timeout.connect(self._follow_explained)
+        session.networkChanged.connect(self._schedule_follow)
+        session.inputChanged.connect(self._schedule_follow)
         self._eta_timer = QTimer(self)
         self._eta_timer.setInterval(250)
         self._eta_timer.timeout.connect(self._update_counters)
@@ -368,22 +376,34 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("An input neuron has no weights: it just holds the input value.",
                                          8000)
             return
-        net = s.network
-        inputs = s.activations()[layer - 1]
-        role = "the output" if layer == len(net.sizes) - 1 else f"hidden layer {layer}"  # as the inspector
         try:
-            self.lab.explain_neuron(
-                net.weights[layer - 1][index].astype(float),
-                float(net.biases[layer - 1][index]),
-                inputs.astype(float),
-                net.layer_activation(layer),
-                title=f"Neuron {index} of {role} ({s.input_caption})",
-                input_labels=s.input_labels(layer - 1),
-            )
+            self.lab.explain_neuron(**self._neuron_numbers(layer, index),
+                                    activation=s.network.layer_activation(layer),
+                                    input_labels=s.input_labels(layer - 1))
         except ValueError as exc:
             self.statusBar().showMessage(f"The lab cannot explain this neuron: {exc}", 10000)
             return
+        self._explained = (layer, index)
         self.show_lab()
+
+    def _neuron_numbers(self, layer: int, index: int) -> dict:
+        """The numbers of one neuron for the shown input, as the lab takes them."""
+        s = self.session
+        net = s.network
+        role = "the output" if layer == len(net.sizes) - 1 else f"hidden layer {layer}"  # as the inspector
+        return {"weights": net.weights[layer - 1][index].astype(float),
+                "bias": float(net.biases[layer - 1][index]),
+                "inputs": s.activations()[layer - 1].astype(float),
+                "title": f"Neuron {index} of {role} ({s.input_caption})"}
+
+    def _schedule_follow(self) -> None:
+        if not self._lab_follow.isActive():  # not start(): during Run that would postpone it forever
+            self._lab_follow.start()
+
+    def _follow_explained(self) -> None:
+        """Keep the lab's explained neuron live: its graph follows sliders, training and the input."""
+        if self._explained is not None and self.labDock.isVisible():
+            self.lab.follow_explained(**self._neuron_numbers(*self._explained))
 
     def _on_run_toggled(self, on: bool) -> None:
         if on:
@@ -429,6 +449,7 @@ class MainWindow(QMainWindow):
 
     def _on_structure(self) -> None:
         self.lab.forget_explained()  # its neuron belonged to the network that was just replaced
+        self._explained = None
         self._measure_baseline()
         self._auto_docks()
         self._update_counters()

@@ -291,6 +291,17 @@ class NeuronLab(QWidget):
         else:
             self.show_preset("explained")
 
+    def follow_explained(self, weights: Sequence[float], bias: float, inputs: Sequence[float],
+                         title: str = "") -> None:
+        """The explained neuron's numbers changed in the network (a slider, a training step, a new input):
+        redo forward, and backward too if its grads are on show. Same neuron, same shape."""
+        if self._explained is None or self.animating:
+            return
+        self._explained.update(weights=weights, bias=bias, inputs=inputs,
+                               title=title or self._explained["title"])
+        if self.preset == "explained":
+            self._recompute()
+
     def forget_explained(self) -> None:
         """The network the explained neuron came from is gone (a new shape or preset): show the seed's."""
         index = self.presetCombo.findData("explained")

@@ -135,6 +135,37 @@ def test_explain_opens_the_lab_big_enough_to_read_with_the_neuron(qtbot):
     assert view.transform().m11() >= LEGIBLE_ZOOM
 
 
+def test_the_explained_neuron_stays_live_as_the_network_changes(qtbot):
+    """After Backward, a bias moved in the network (or a training step, or another input) redoes the lab's
+    forward and backward: its output is the neuron's new activation, its grads the new ∂a/∂w = f'(z)·x."""
+    w = _window(qtbot, "XOR")
+    s = w.session
+    w.explain_neuron(1, 0)
+    _lab_shown(qtbot, w)
+    w.lab.backward(animated=False)
+
+    def lab_matches_network() -> bool:
+        a = float(s.activations()[1][0])
+        slope = 1.0 - a * a  # tanh'
+        x = s.activations()[0]
+        grads_ok = all(abs(v.grad - slope * float(x[k])) < 1e-6
+                       for v, k in zip(w.lab.expression.weights, w.lab.expression.shown_inputs, strict=True))
+        return abs(w.lab.output - a) < 1e-6 and grads_ok
+
+    assert lab_matches_network()
+    before = w.lab.output
+    s.set_bias(1, 0, float(s.network.biases[0][0]) - 1.5)
+    qtbot.waitUntil(lambda: abs(w.lab.output - before) > 0.01)
+    assert lab_matches_network()
+    s.show_sample(3)  # another input
+    qtbot.waitUntil(lambda: abs(w.lab.output - float(s.activations()[1][0])) < 1e-6)
+    assert lab_matches_network()
+    for _ in range(5):
+        s.step()
+    qtbot.waitUntil(lambda: abs(w.lab.output - float(s.activations()[1][0])) < 1e-6)
+    assert lab_matches_network()
+
+
 def test_the_seed_neuron_is_legible_at_the_labs_default_size(qtbot):
     w = _window(qtbot, "XOR")
     w.labAction.trigger()  # the toolbar's "Neuron lab"
