@@ -8,7 +8,18 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -22,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground import theme
 from playground.download_dialog import DownloadDialog
 from playground.presets import DEFAULT_PRESET, PRESETS
 from playground.session import Session
@@ -74,6 +86,26 @@ def default_size() -> tuple[int, int]:
         return DEFAULT_SIZE
     room = screen.availableGeometry()
     return min(DEFAULT_SIZE[0], int(0.95 * room.width())), min(DEFAULT_SIZE[1], int(0.92 * room.height()))
+
+
+def expression_graph_icon(side: int = 32) -> QIcon:
+    """A tiny draw_dot picture for the lab's toolbar button: two values into an operator, one result."""
+    pixmap = QPixmap(side, side)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    u = side / 32
+    p.setPen(QPen(QColor(theme.TEXT), 1.6 * u))
+    p.drawLine(int(9 * u), int(8 * u), int(17 * u), int(16 * u))
+    p.drawLine(int(9 * u), int(24 * u), int(17 * u), int(16 * u))
+    p.drawLine(int(17 * u), int(16 * u), int(24 * u), int(16 * u))
+    for colour, (x, y) in ((theme.POSITIVE, (2, 4)), (theme.NEGATIVE, (2, 20))):
+        p.fillRect(int(x * u), int(y * u), int(10 * u), int(8 * u), QColor(colour))
+    p.setBrush(QColor(theme.TEXT))
+    p.drawEllipse(int(13 * u), int(12 * u), int(8 * u), int(8 * u))
+    p.fillRect(int(23 * u), int(12 * u), int(8 * u), int(8 * u), QColor(theme.GOOD))
+    p.end()
+    return QIcon(pixmap)
 
 
 def settings() -> QSettings:
@@ -253,6 +285,7 @@ class MainWindow(QMainWindow):
         self.labAction.setToolTip("Open or close the neuron lab: one neuron's sum as micrograd's expression "
                                   "graph, with backpropagation shown step by step.\nRight-click a neuron and "
                                   "choose “Explain this neuron” to put that neuron in it.")
+        self.labAction.setIcon(expression_graph_icon())
         bar.addAction(self.labAction)
 
     def _build_menus(self) -> None:
