@@ -25,6 +25,7 @@ from engine import datasets, functions
 from engine import io as model_io
 from engine.network import Network
 from engine.training import Trainer
+from playground.history import History
 from playground.presets import DEFAULT_PRESET, FALLBACK_PRESET, PRESETS, Preset
 from playground.worker import (
     TrainingWorker,
@@ -36,79 +37,6 @@ from playground.worker import (
 )
 
 STATE_VERSION = 1
-MAX_TRAINING_POINTS = 2000
-MAX_EPOCH_POINTS = 500
-
-
-class Trace:
-    """Columns of plotted points, kept to at most `limit` rows however long training goes.
-
-    When full, neighbouring rows are merged pairwise (averaged) and from then on new rows are first
-    averaged in groups of the same size, so every plotted point stands for the same number of steps.
-    """
-
-    def __init__(self, columns: int, limit: int):
-        self.limit = limit
-        self.rows: list[list[float]] = [[] for _ in range(columns)]
-        self.stride = 1  # how many raw rows each kept row averages
-        self._pending: list[list[float]] = []
-
-    def __len__(self) -> int:
-        return len(self.rows[0])
-
-    def add(self, *values: float) -> None:
-        if self.stride == 1:
-            for column, value in zip(self.rows, values, strict=True):
-                column.append(float(value))
-        else:
-            self._pending.append(values)
-            if len(self._pending) < self.stride:
-                return
-            n = len(self._pending)
-            for column, group in zip(self.rows, zip(*self._pending, strict=True), strict=True):
-                column.append(sum(group) / n)
-            self._pending = []
-        if len(self) > self.limit:
-            self._halve()
-
-    def _halve(self) -> None:
-        for k, column in enumerate(self.rows):
-            pairs = len(column) // 2
-            a = np.asarray(column[: 2 * pairs], dtype=float).reshape(pairs, 2).mean(axis=1)
-            self.rows[k] = a.tolist() + column[2 * pairs :]
-        self.stride *= 2
-
-    def clear(self) -> None:
-        self.rows = [[] for _ in self.rows]
-        self.stride = 1
-        self._pending = []
-
-    def column(self, k: int) -> np.ndarray:
-        return np.asarray(self.rows[k], dtype=float)
-
-
-class History:
-    """Training cost per step and test cost/accuracy per epoch, for the cost plot."""
-
-    def __init__(self) -> None:
-        self.train = Trace(2, MAX_TRAINING_POINTS)  # step, cost
-        self.test = Trace(4, MAX_EPOCH_POINTS)  # step, test cost, test accuracy (0..1), epoch
-
-    def clear(self) -> None:
-        self.train.clear()
-        self.test.clear()
-
-    @property
-    def last_cost(self) -> float | None:
-        return self.train.rows[1][-1] if len(self.train) else None
-
-    @property
-    def last_test(self) -> tuple[float, float] | None:
-        if not len(self.test):
-            return None
-        return self.test.rows[1][-1], self.test.rows[2][-1]
-
-
 class Session(QObject):
     networkChanged = Signal()
     structureChanged = Signal()

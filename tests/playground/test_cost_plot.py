@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
 
-from playground.session import MAX_TRAINING_POINTS, Session
+from playground.history import MAX_TRAINING_POINTS
+from playground.session import Session
 from playground.views.cost_plot import HEADROOM, STEP_RANGES, CostPlot, nice_ceiling
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from engine.network import Network
-from playground.session import MAX_TRAINING_POINTS, Session, Trace
+from playground.history import MAX_TRAINING_POINTS, Trace
+from playground.session import Session
 
 
 def test_step_adds_one_point_and_matches_the_engine(xor):
