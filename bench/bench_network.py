@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import functions as F  # noqa: E402
 from engine.augment import augment_digits  # noqa: E402
-from engine.cli import DIGITS_RECIPE  # noqa: E402
+from engine.cli import DIGITS_RECIPE, make_trainer  # noqa: E402
 from engine.datasets import load as load_dataset  # noqa: E402
 from engine.network import Network  # noqa: E402
 from engine.training import Trainer, blas_threads  # noqa: E402
@@ -119,17 +119,7 @@ def bench_recipe(full: bool) -> None:
         f"{r['optimizer']} lr {r['lr']}, batch {r['batch']}, {r['epochs']} epochs, augment {r['augment']}"
     )
     data = load_dataset("digits", source="bundled")
-    net = Network([784, *r["hidden"], 10], activation=r["activation"], output=r["output"], seed=0)
-    trainer = Trainer(
-        net,
-        data,
-        cost=r["cost"],
-        optimizer=r["optimizer"],
-        lr=r["lr"],
-        batch_size=r["batch"],
-        augment=augment_digits if r["augment"] else None,
-        lr_decay=r["lr_decay"],
-    )
+    trainer = make_trainer(r, data)  # exactly what `python main.py train --dataset digits` builds
     epochs = r["epochs"] if full else 2
     start = time.perf_counter()
     with blas_threads(1):  # as `python main.py train` does

@@ -19,9 +19,13 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import functions as F
 from engine.optim import OPTIMIZERS
+
+if TYPE_CHECKING:  # the command line imports numpy-heavy modules only when it trains
+    from engine.training import Trainer
 
 # The recipe of resources/models/digits.npz (README there: the command, its accuracy, its time).
 DIGITS_RECIPE = {
@@ -251,31 +255,32 @@ def _load_dataset(args: argparse.Namespace, source: str):
         raise UsageError(str(e).rstrip(".")) from None
 
 
-def train(args: argparse.Namespace) -> int:
+def make_trainer(recipe: dict, data) -> Trainer:
+    """A fresh network shaped for `data` and the Trainer of `recipe` (e.g. DIGITS_RECIPE, seed 0 if unset)."""
     from engine.augment import augment_digits
-    from engine.io import save
     from engine.network import Network
-    from engine.training import Trainer, TrainingDiverged, blas_threads
+    from engine.training import Trainer
+
+    seed = recipe.get("seed", 0)
+    sizes = [data.n_features, *recipe["hidden"], data.n_outputs]
+    net = Network(sizes, activation=recipe["activation"], output=recipe["output"], seed=seed)
+    return Trainer(net, data, cost=recipe["cost"], optimizer=recipe["optimizer"], lr=recipe["lr"],
+                   batch_size=recipe["batch"], seed=seed, l2=recipe["l2"],
+                   augment=augment_digits if recipe["augment"] else None, lr_decay=recipe["lr_decay"])
+
+
+def train(args: argparse.Namespace) -> int:
+    from engine.io import save
+    from engine.training import TrainingDiverged, blas_threads
 
     source = args.source or (DIGITS_RECIPE["source"] if args.dataset == "digits" else "auto")
     data = _load_dataset(args, source)
     recipe = resolve_settings(args, data.n_outputs)
     if recipe["augment"] and not data.is_image:
         recipe["augment"] = False  # shifting and turning only makes sense for pictures
-    sizes = [data.n_features, *recipe["hidden"], data.n_outputs]
-    net = Network(sizes, activation=recipe["activation"], output=recipe["output"], seed=recipe["seed"])
-    trainer = Trainer(
-        net,
-        data,
-        cost=recipe["cost"],
-        optimizer=recipe["optimizer"],
-        lr=recipe["lr"],
-        batch_size=recipe["batch"],
-        seed=recipe["seed"],
-        l2=recipe["l2"],
-        augment=augment_digits if recipe["augment"] else None,
-        lr_decay=recipe["lr_decay"],
-    )
+    trainer = make_trainer(recipe, data)
+    net = trainer.network
+    sizes = list(net.sizes)
     bar = ProgressBar(sys.stderr)
     print(
         f"training a {'-'.join(map(str, sizes))} network ({recipe['activation']} / {recipe['output']}, "

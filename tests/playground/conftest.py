@@ -28,3 +28,18 @@ def digits(qapp):
     session = Session(preset="3Blue1Brown digits")
     yield session
     session.shutdown()
+
+
+@pytest.fixture
+def exploding_xor(qapp):
+    """XOR with a linear ReLU network, MSE and plain SGD at learning rate 10: the cost explodes."""
+    from playground.session import Session
+
+    session = Session(preset="XOR")
+    session.set_activation("relu")
+    session.set_output("linear")
+    session.set_cost("mse")
+    session.set_optimizer("sgd")
+    session.set_learning_rate(10.0)
+    yield session
+    session.shutdown()

@@ -157,13 +157,8 @@ def test_run_pauses_itself_after_the_epochs_asked_for(qtbot):
     assert any("Trained 2 epoch" in m for m in messages)
 
 
-def test_an_exploding_run_pauses_and_restores_finite_weights(qtbot):
-    session = Session(preset="XOR")
-    session.set_activation("relu")
-    session.set_output("linear")
-    session.set_cost("mse")
-    session.set_optimizer("sgd")
-    session.set_learning_rate(10.0)
+def test_an_exploding_run_pauses_and_restores_finite_weights(qtbot, exploding_xor):
+    session = exploding_xor
     messages = []
     session.message.connect(messages.append)
     session.run()

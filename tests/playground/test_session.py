@@ -173,13 +173,8 @@ def test_model_save_and_load_round_trip(xor, tmp_path):
     np.testing.assert_allclose(xor.prediction(), expected, rtol=1e-6)
 
 
-def test_a_huge_learning_rate_is_caught(qapp, qtbot):
-    session = Session(preset="XOR")
-    session.set_activation("relu")
-    session.set_output("linear")
-    session.set_cost("mse")
-    session.set_optimizer("sgd")
-    session.set_learning_rate(10.0)
+def test_a_huge_learning_rate_is_caught(qtbot, exploding_xor):
+    session = exploding_xor
     messages = []
     session.message.connect(messages.append)
     for _ in range(200):
