@@ -90,9 +90,9 @@ def test_the_epoch_limit_pauses_by_itself(qtbot, xor_data):
     trainer = Trainer(Network([2, 2, 1], seed=0), xor_data, batch_size=32, seed=0)
     worker = TrainingWorker(trainer, xor_data.X_test, xor_data.Y_test, epochs=3,
                             n_train=len(xor_data.X_train))
-    thread = _start(worker)
+    # listen before starting: a worker that ends in a few milliseconds must not finish unheard
     with qtbot.waitSignal(worker.finished, timeout=10000):
-        pass
+        thread = _start(worker)
     thread.quit()
     assert thread.wait(5000)
     snap = worker.take()
@@ -104,9 +104,9 @@ def test_divergence_restores_finite_weights(qtbot, xor_data):
     net = Network([2, 8, 1], activation="relu", output="linear", seed=0)
     trainer = Trainer(net, xor_data, cost="mse", optimizer="sgd", lr=50.0, batch_size=8, seed=0)
     worker = TrainingWorker(trainer, xor_data.X_test, xor_data.Y_test, n_train=len(xor_data.X_train))
-    thread = _start(worker)
+    # listen before starting: a worker that ends in a few milliseconds must not finish unheard
     with qtbot.waitSignal(worker.finished, timeout=10000):
-        pass
+        thread = _start(worker)
     thread.quit()
     assert thread.wait(5000)
     snap = worker.take()
