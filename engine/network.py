@@ -105,6 +105,15 @@ class Network:
         twin.biases = [b.copy() for b in self.biases]
         return twin
 
+    def copy_parameters_from(self, other: Network) -> None:
+        """Write `other`'s weights and biases into this network's own arrays (views holding them stay live)."""
+        for dst, src in zip(self.weights + self.biases, other.weights + other.biases, strict=True):
+            np.copyto(dst, src)
+
+    def parameters_finite(self) -> bool:
+        """True while every weight and bias is a finite number (an explosion makes them inf or NaN)."""
+        return all(np.isfinite(p).all() for p in self.weights + self.biases)
+
     def __repr__(self) -> str:
         return (
             f"Network({self.sizes}, activation={self.activation!r}, output={self.output!r}, "
