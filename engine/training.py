@@ -89,7 +89,11 @@ class Trainer:
         self._pos = 0  # samples of the current epoch already used
         self.steps = 0
         self.epoch = 0  # completed epochs
+        # Set by train_step when it finds the training has exploded. By then the network already holds
+        # the weights from before the explosion and the optimiser has forgotten its memory: the
+        # worker and the Session only report `divergence`, a sentence for the user.
         self.diverged = False
+        self.divergence = ""
         self.history: dict[str, list[float]] = {
             "step_cost": [],  # the batch cost before each step; the last STEP_COST_LIMIT steps only
             "epoch_train_cost": [],  # mean of the step costs of each epoch (run_epoch / fit)
@@ -171,6 +175,7 @@ class Trainer:
                 np.copyto(p, saved)
         self.optimizer.reset()  # its memory (velocity, moments) may be poisoned too
         self.diverged = True
+        self.divergence = EXPLODED
         return cost if not math.isfinite(cost) else math.inf
 
     def run_epoch(self, progress: Callable[[dict], None] | None = None, *, _fit: dict | None = None) -> dict:
