@@ -106,7 +106,7 @@ class Network:
         return twin
 
     def copy_parameters_from(self, other: Network) -> None:
-        """Write `other`'s weights and biases into this network's own arrays (views holding them stay live)."""
+        """Write `other`'s weights and biases into this network's arrays (views holding them stay live)."""
         for dst, src in zip(self.weights + self.biases, other.weights + other.biases, strict=True):
             np.copyto(dst, src)
 

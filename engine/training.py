@@ -12,20 +12,16 @@ and `train_step` returns the non-finite cost (`fit` and `run_epoch` raise `Train
 
 from __future__ import annotations
 
-import ctypes
-import glob
 import math
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import cache
+from collections.abc import Callable
 
 import numpy as np
 
 from engine import functions as F
 from engine.network import Network
 from engine.optim import Optimizer, make_optimizer
+from engine.threads import blas_threads  # noqa: F401  (re-exported: older scripts import it from here)
 
 EVAL_CHUNK = 4096  # samples per forward pass in evaluate(): bounds memory on the full MNIST set
 # history["step_cost"] keeps the costs of the most recent steps only, so a long run in a notebook or
@@ -278,52 +274,3 @@ def evaluate(network: Network, X, Y, cost: str = "mse") -> tuple[float, float]:
             total_cost += network.cost(xs, ys, cost) * len(xs)
             correct += int(np.sum(network.predict(xs) == labels[i : i + EVAL_CHUNK]))
     return total_cost / len(X), correct / len(X)
-
-
-# --- BLAS threads ------------------------------------------------------------------------------------
-
-
-@contextmanager
-def blas_threads(n: int = 1) -> Iterator[bool]:
-    """Let numpy's OpenBLAS use `n` threads inside the block; yields whether that could be arranged.
-
-    Why one thread for training: the mini-batches are small, so extra BLAS threads gain little, and
-    when the cores are busy (a GUI thread, other programs) OpenBLAS's spinning threads make every
-    matrix product up to 10-20x slower. And the rounding of a product depends on how it is split
-    between threads, so a fixed count makes a training run reproducible on any number of cores.
-    Where numpy's own OpenBLAS cannot be found (another BLAS), this does nothing.
-    """
-    controls = _openblas_controls()
-    if controls is None:
-        yield False
-        return
-    set_threads, get_threads = controls
-    before = get_threads()
-    set_threads(n)
-    try:
-        yield True
-    finally:
-        set_threads(before)
-
-
-@cache
-def _openblas_controls():
-    base = os.path.dirname(np.__file__)
-    patterns = ("../numpy.libs/*openblas*", ".dylibs/*openblas*", "../numpy.libs/*openblas*.dll")
-    for path in sorted({p for pattern in patterns for p in glob.glob(os.path.join(base, pattern))}):
-        try:
-            lib = ctypes.CDLL(path)  # already loaded by numpy: this returns the same library
-        except OSError:
-            continue
-        for suffix in (
-            "scipy_openblas_{}_num_threads64_",
-            "scipy_openblas_{}_num_threads",
-            "openblas_{}_num_threads",
-        ):
-            setter = getattr(lib, suffix.format("set"), None)
-            getter = getattr(lib, suffix.format("get"), None)
-            if setter is not None and getter is not None:
-                setter.argtypes, setter.restype = [ctypes.c_int], None
-                getter.argtypes, getter.restype = [], ctypes.c_int
-                return setter, getter
-    return None

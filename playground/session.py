@@ -24,13 +24,13 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from engine import datasets, functions
 from engine import io as model_io
 from engine.network import Network
+from engine.threads import set_blas_threads
 from engine.training import Trainer
 from playground.history import History
 from playground.presets import DEFAULT_PRESET, FALLBACK_PRESET, PRESETS, Preset
 from playground.worker import (
     TrainingWorker,
     apply_edit,
-    blas_threads,
     epoch_progress,
     forget_step_costs,
     set_trainer_learning_rate,
@@ -584,7 +584,7 @@ class Session(QObject):
         if self.running:
             return
         self._copy_into(self._trainer.network, self.network)  # the shown network is the truth when paused
-        self._blas_threads_before = blas_threads(1)
+        self._blas_threads_before = set_blas_threads(1)
         worker = TrainingWorker(self._trainer, self.dataset.X_test, self.dataset.Y_test, epochs=self.epochs,
                                 n_train=len(self.dataset.X_train))
         thread = QThread()
@@ -624,7 +624,7 @@ class Session(QObject):
         worker.finished.disconnect(self._on_worker_finished)
         self._copy_into(self.network, self._trainer.network)
         if self._blas_threads_before is not None:
-            blas_threads(self._blas_threads_before)
+            set_blas_threads(self._blas_threads_before)
         self._pending_edits = []
         self.last_snapshot_rate = worker.snapshots_sent / max(worker.seconds, 1e-9)
         self.last_steps_per_second = worker.steps_done / max(worker.seconds, 1e-9)

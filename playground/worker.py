@@ -9,13 +9,11 @@ GUI has taken the last one, so a busy GUI is never flooded and no cost point is 
 
 from __future__ import annotations
 
-import ctypes
 import math
 import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
@@ -48,49 +46,6 @@ class Snapshot:
     applied_edit: int = 0  # sequence number of the last edit the worker has applied
     diverged: bool = False
     done_reason: str = ""  # "" while running; "paused", "epochs" or "diverged" at the end
-
-
-def _openblas():
-    """numpy's bundled OpenBLAS library (ctypes handle and symbol prefix), or None."""
-    global _OPENBLAS
-    if _OPENBLAS is None:
-        _OPENBLAS = False
-        folder = Path(np.__file__).resolve().parent
-        for path in sorted([*folder.parent.glob("numpy.libs/*openblas*"), *folder.glob(".libs/*openblas*")]):
-            try:
-                lib = ctypes.CDLL(str(path))
-            except OSError:
-                continue
-            for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"),
-                                   ("openblas", "")):
-                setter = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-                getter = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-                if setter is not None and getter is not None:
-                    _OPENBLAS = (setter, getter)
-                    return _OPENBLAS
-    return _OPENBLAS or None
-
-
-_OPENBLAS = None
-
-
-def blas_threads(n: int | None) -> int | None:
-    """Set how many threads numpy's OpenBLAS uses; returns the number before (None: not OpenBLAS).
-
-    While Run trains on the worker thread, the GUI paints on the main one; OpenBLAS's helper threads
-    busy-wait on the same cores. On an idle two-core machine that costs little, but with other
-    programs busy it starved both (bench_worker.py: the 784-256-128-10 model trained at 37 steps/s
-    in the window with two BLAS threads, 289 with one). So the Session asks for one thread during Run
-    and gives the old number back when it pauses.
-    """
-    blas = _openblas()
-    if blas is None:
-        return None
-    setter, getter = blas
-    before = int(getter())
-    if n is not None:
-        setter(int(n))
-    return before
 
 
 def epoch_progress(trainer, n_train: int) -> float:

@@ -97,16 +97,17 @@ def test_the_live_progress_bar_shows_epoch_cost_and_eta():
 
 def test_train_evaluates_on_one_blas_thread(monkeypatch, capsys):
     # The final test cost goes into the saved file, so it must not depend on the number of cores either.
-    from engine.training import Trainer, _openblas_controls, blas_threads
+    from engine.threads import blas_threads
+    from engine.training import Trainer
+    from tests.engine.test_training import blas_count
 
-    controls = _openblas_controls()
-    if controls is None:
+    if blas_count() is None:
         pytest.skip("numpy uses a BLAS without a thread control here")
     seen = []
     real = Trainer.evaluate
 
     def watched(self, X, Y):
-        seen.append(controls[1]())
+        seen.append(blas_count())
         return real(self, X, Y)
 
     monkeypatch.setattr(Trainer, "evaluate", watched)

@@ -248,20 +248,27 @@ def test_data_that_does_not_fit_the_network_is_refused():
         Trainer(Network([1, 2]), _index_data(4))
 
 
+def blas_count() -> int | None:
+    """The BLAS thread count as threadpoolctl reads it afresh (not through engine.threads' cache)."""
+    from threadpoolctl import threadpool_info
+
+    blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    return blas[0]["num_threads"] if blas else None
+
+
 def test_blas_threads_pins_and_restores_the_thread_count():
     import sys
 
-    from engine.training import _openblas_controls, blas_threads
+    from engine.threads import blas_threads, set_blas_threads
 
-    controls = _openblas_controls()
     if sys.platform == "linux":
-        assert controls is not None  # numpy's Linux wheels bundle OpenBLAS
-    if controls is None:
-        pytest.skip("numpy uses a BLAS without a thread control here")
-    _, get_threads = controls
-    before = get_threads()
+        assert blas_count() is not None  # numpy's Linux wheels bundle OpenBLAS
+    if blas_count() is None:
+        pytest.skip("numpy uses a BLAS threadpoolctl cannot find here")
+    set_blas_threads(2)
     with blas_threads(1) as pinned:
-        assert pinned and get_threads() == 1
+        assert pinned and blas_count() == 1
         a = np.ones((64, 64), np.float32)
         assert (a @ a)[0, 0] == 64
-    assert get_threads() == before
+    assert blas_count() == 2
+    assert set_blas_threads(None) == 2  # None reads without changing
