@@ -37,11 +37,17 @@ from playground.worker import (
 )
 
 STATE_VERSION = 1
+PROBE_SIZE = 512  # samples in gradient_batch(): enough for a smooth cost curve, small enough to be live
+# What the network view can colour by. The walkthrough's phases will join these.
+COLOR_SOURCES = ("activations", "gradients")
+
 class Session(QObject):
     networkChanged = Signal()
     structureChanged = Signal()
     inputChanged = Signal()
-    selectionChanged = Signal(int, int)
+    selectionChanged = Signal(int, int)  # the selected neuron (layer, index); (-1, -1): none
+    parameterChanged = Signal()  # the selected parameter (one weight or a bias), see `parameter`
+    colorSourceChanged = Signal(str)  # what the network view colours by, see COLOR_SOURCES
     historyChanged = Signal()
     runningChanged = Signal(bool)
     message = Signal(str)
@@ -60,6 +66,11 @@ class Session(QObject):
         self.seed = 0
         self.epochs = 0  # Run pauses itself after this many epochs; 0 = never
         self.selected: tuple[int, int] | None = None
+        # (layer, neuron, source): weights[layer-1][neuron, source]; source None is the bias. The
+        # neuron it belongs to is `selected` too, so the inspector and the lab follow a weight's click.
+        self.parameter: tuple[int, int, int | None] | None = None
+        self.color_source = "activations"
+        self._probe: tuple[object, np.ndarray, np.ndarray] | None = None
         self.input = np.zeros(0, dtype=np.float32)
         self.input_label: int | None = None
         self.input_caption = ""
@@ -170,15 +181,73 @@ class Session(QObject):
         self.set_input(X[index], int(labels[index]), f"{split} sample {index + 1} of {len(X)}")
 
     def select_neuron(self, layer: int, index: int) -> None:
+        """Select a neuron (layer 0 is the input); out of range selects nothing. Clears the parameter."""
         sizes = self.network.sizes
         if layer < 0 or layer >= len(sizes) or index < 0 or index >= sizes[layer]:
             new = None
         else:
             new = (int(layer), int(index))
+        self._set_parameter(None)
         if new == self.selected:
             return
         self.selected = new
         self.selectionChanged.emit(*(new or (-1, -1)))
+
+    def select_weight(self, layer: int, neuron: int, source: int | None) -> bool:
+        """Select weights[layer-1][neuron, source] (source None: the bias of that neuron).
+
+        Layers count as in select_neuron, so layer >= 1. The neuron becomes the selected neuron too.
+        Returns False (and changes nothing) for a parameter the network does not have.
+        """
+        sizes = self.network.sizes
+        ok = 1 <= layer < len(sizes) and 0 <= neuron < sizes[layer]
+        ok = ok and (source is None or 0 <= source < sizes[layer - 1])
+        if not ok:
+            return False
+        src = None if source is None else int(source)
+        new = (int(layer), int(neuron))
+        if new != self.selected:
+            self.selected = new
+            self.selectionChanged.emit(*new)
+        self._set_parameter((int(layer), int(neuron), src))
+        return True
+
+    def _set_parameter(self, parameter: tuple[int, int, int | None] | None) -> None:
+        if parameter != self.parameter:
+            self.parameter = parameter
+            self.parameterChanged.emit()
+
+    def parameter_value(self) -> float | None:
+        """The current value of the selected parameter, or None."""
+        if self.parameter is None:
+            return None
+        layer, neuron, source = self.parameter
+        if source is None:
+            return float(self.network.biases[layer - 1][neuron])
+        return float(self.network.weights[layer - 1][neuron, source])
+
+    def set_color_source(self, name: str) -> None:
+        """What the network view colours by: one of COLOR_SOURCES."""
+        if name not in COLOR_SOURCES:
+            raise ValueError(f"unknown colour source {name!r}; choose one of {', '.join(COLOR_SOURCES)}")
+        if name != self.color_source:
+            self.color_source = name
+            self.colorSourceChanged.emit(name)
+
+    def gradient_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """The fixed probe batch the gradient views use: up to PROBE_SIZE training samples.
+
+        The same arrays until the data changes, so a curve drawn on it does not jump with every
+        mini-batch. Chosen with a fixed seed, spread over the whole training split.
+        """
+        d = self.dataset
+        if self._probe is None or self._probe[0] is not d:
+            n = len(d.X_train)
+            idx = np.sort(np.random.default_rng(0).permutation(n)[:PROBE_SIZE])
+            X = np.ascontiguousarray(d.X_train[idx], dtype=self.network.dtype)
+            Y = np.ascontiguousarray(d.Y_train[idx], dtype=self.network.dtype)
+            self._probe = (d, X, Y)
+        return self._probe[1], self._probe[2]
 
     # ------------------------------------------------------------------ editing
     def set_weight(self, layer: int, neuron: int, source: int, value: float) -> None:
@@ -328,6 +397,8 @@ class Session(QObject):
         if self.selected and (layer >= len(net.sizes) or index >= net.sizes[layer]):
             self.selected = None
             self.selectionChanged.emit(-1, -1)
+        if self.parameter is not None and not self._parameter_fits(net):
+            self._set_parameter(None)
         if not keep_history:
             self.history.clear()
             self.steps = 0
@@ -345,6 +416,11 @@ class Session(QObject):
         self._network_changed()
         self.historyChanged.emit()
         self.settingsChanged.emit()
+
+    def _parameter_fits(self, net: Network) -> bool:
+        layer, neuron, source = self.parameter
+        return (layer < len(net.sizes) and neuron < net.sizes[layer]
+                and (source is None or source < net.sizes[layer - 1]))
 
     def _make_trainer(self) -> None:
         self._trainer = Trainer(self.network.copy(), self.dataset, cost=self.cost_name,

@@ -222,3 +222,37 @@ def test_progress_reports_the_epoch_in_words(xor):
     assert text == "epoch 2"
     assert 0 < fraction < 0.5
     assert eta is None  # no rate is known while paused
+
+
+def test_select_weight_selects_the_parameter_and_its_neuron(qtbot, xor):
+    with qtbot.waitSignal(xor.parameterChanged, timeout=1000):
+        assert xor.select_weight(2, 0, 1)
+    assert xor.parameter == (2, 0, 1) and xor.selected == (2, 0)
+    assert xor.parameter_value() == float(xor.network.weights[1][0, 1])
+    assert xor.select_weight(1, 1, None)  # the bias of neuron 1 of layer 1
+    assert xor.parameter_value() == float(xor.network.biases[0][1])
+    assert not xor.select_weight(0, 0, 0)  # the input layer has no incoming weights
+    assert not xor.select_weight(1, 0, 7)
+    assert xor.parameter == (1, 1, None)
+    xor.select_neuron(2, 0)  # choosing a neuron clears the parameter
+    assert xor.parameter is None
+
+
+def test_gradient_batch_is_fixed_until_the_data_changes(xor):
+    X, Y = xor.gradient_batch()
+    assert len(X) == min(512, len(xor.dataset.X_train)) and X.shape[1] == 2
+    rows = {tuple(r) for r in xor.dataset.X_train.tolist()}
+    assert all(tuple(r) in rows for r in X.tolist())  # training samples, not test ones
+    xor.step()
+    assert xor.gradient_batch()[0] is X
+    xor.set_dataset("circle")
+    assert xor.gradient_batch()[0] is not X
+
+
+def test_color_source_is_session_state(qtbot, xor):
+    assert xor.color_source == "activations"
+    with qtbot.waitSignal(xor.colorSourceChanged, timeout=1000) as blocker:
+        xor.set_color_source("gradients")
+    assert blocker.args == ["gradients"]
+    with pytest.raises(ValueError):
+        xor.set_color_source("rainbow")
