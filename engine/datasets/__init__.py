@@ -26,13 +26,14 @@ __all__ = [
 
 
 def load(name_or_csv_path: str | os.PathLike, *, seed: int = 0, n: int | None = None,
-         noise: float | None = None, source: str = "auto") -> Dataset:
+         noise: float | None = None, source: str = "auto", train_fraction: float | None = None) -> Dataset:
     """A dataset by name (one of NAMES) or the path of a CSV file.
 
     digits: source "auto" takes the full MNIST set if it has been downloaded into the user's data
     folder and reads cleanly, else the bundled subset; "bundled" always the bundled subset (the
     default model's accuracy is measured on its test split); "full" the downloaded set or an error.
-    2-D sets: n points (default 400), gaussian jitter `noise` (default 0.05), reproducible by seed.
+    2-D sets: n points (default 400), gaussian jitter `noise` (default 0.05), reproducible by seed,
+    `train_fraction` of them for training (default 0.8).
     CSV: seed shuffles the 80/20 train/test split.
     """
     if source not in SOURCES:
@@ -50,7 +51,8 @@ def load(name_or_csv_path: str | os.PathLike, *, seed: int = 0, n: int | None = 
                 pass  # a damaged cache must not stop the app: the bundled digits always work
         return mnist.load_bundled()
     if name in toy.GENERATORS:
-        return toy.make(name, n=n, noise=noise, seed=seed)
+        fraction = toy.TRAIN_FRACTION if train_fraction is None else train_fraction
+        return toy.make(name, n=n, noise=noise, seed=seed, train_fraction=fraction)
     if name.lower().endswith(".csv") or Path(name).is_file():
         return load_csv(name, seed=seed)
     raise ValueError(f"Unknown dataset {name!r}: use one of {', '.join(NAMES)} or the path of a CSV file.")

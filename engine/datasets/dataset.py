@@ -27,6 +27,18 @@ class Dataset:
     classes: list[str]
     source: str
     feature_names: list[str] = field(default_factory=list)  # e.g. ["x1", "x2"]; empty for pixels
+    task: str = "classification"  # or "regression": Y holds real targets, labels only their sign
+    # For 2-D sets whose inputs are features of the points (x1², sin x1, ...): the points themselves,
+    # (n, 2), where the plots draw them. None when X is the points (or not 2-D at all).
+    points_train: np.ndarray | None = None
+    points_test: np.ndarray | None = None
+
+    def points(self, split: str = "train") -> np.ndarray:
+        """Where each sample sits in the 2-D plane (its first two columns unless features were applied)."""
+        own = self.points_train if split == "train" else self.points_test
+        if own is not None:
+            return own
+        return (self.X_train if split == "train" else self.X_test)[:, :2]
 
     @property
     def n_features(self) -> int:

@@ -1,10 +1,15 @@
-"""Two-dimensional toy sets (as in TensorFlow Playground): points in about [-1, 1]², two classes.
+"""Two-dimensional toy sets (as in TensorFlow Playground): points in about [-1, 1]².
 
-Each generator makes n points, half of each class, from a seeded random generator, adds gaussian
-jitter of standard deviation `noise` to both coordinates, shuffles them and keeps the first 80% for
-training and the rest for testing. The same seed with another noise gives the same points, jittered
-differently, in the same splits. Targets are a single 0/1 column, so a network for these sets
-ends in one neuron.
+Each generator makes n points from a seeded random generator, adds gaussian jitter of standard
+deviation `noise` to both coordinates, shuffles them and keeps the first `train_fraction` (80% by
+default) for training and the rest for testing. The same seed with another noise gives the same
+points, jittered differently, in the same splits.
+
+Classification sets have two classes (a single 0/1 target column, so the network ends in one neuron)
+except "spiral3", three interleaved arms with one-hot targets (a softmax output). The regression sets
+"reg-plane" and "reg-gauss" (TensorFlow Playground's plane and Gaussian bumps) have one real-valued
+target in [-1, 1], for a linear output and MSE; their labels are the target's sign (1 where it is
+positive), so "accuracy" there means "on the right side of zero" and `task` says "regression".
 """
 
 from __future__ import annotations
@@ -76,21 +81,63 @@ def _gauss(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     return points, labels
 
 
+def _spiral3(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Three interleaved spiral arms, a third of a turn apart: a problem for three classes."""
+    labels = np.arange(n, dtype=np.int64) * 3 // n  # n/3 of each class, in order
+    radius = rng.uniform(0.05, 1.0, n)
+    angle = radius * 1.25 * 2 * np.pi + 2 * np.pi / 3 * labels
+    points = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return points, labels
+
+
+# Regression sets return real targets instead of class labels. TensorFlow Playground draws them on
+# [-6, 6]²; ours live on [-1, 1]², so its lengths are divided by 6.
+def _reg_plane(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A tilted plane: the target is 0.6·(x1 + x2), from about −1 to 1 (its label = (x + y) / 10)."""
+    points = rng.uniform(-1, 1, size=(n, 2))
+    return points, 0.6 * (points[:, 0] + points[:, 1])
+
+
+BUMPS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1))
+
+
+def reg_gauss_target(points: np.ndarray) -> np.ndarray:
+    """Six bumps, alternately up and down; each point takes the bump strongest at it (as TF Playground)."""
+    target = np.zeros(len(points))
+    for cx, cy, sign in BUMPS:
+        distance = np.hypot(points[:, 0] - cx / 6, points[:, 1] - cy / 6)
+        value = sign * np.clip(1 - distance / (2 / 6), 0, 1)  # 1 at the centre, 0 from 2/6 away
+        target = np.where(np.abs(value) > np.abs(target), value, target)
+    return target
+
+
+def _reg_gauss(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    points = rng.uniform(-1, 1, size=(n, 2))
+    return points, reg_gauss_target(points)
+
+
 GENERATORS: dict[str, Generator] = {
     "xor": _xor,
     "circle": _circle,
     "spiral": _spiral,
     "moons": _moons,
     "gauss": _gauss,
+    "spiral3": _spiral3,
+    "reg-plane": _reg_plane,
+    "reg-gauss": _reg_gauss,
 }
+REGRESSION = ("reg-plane", "reg-gauss")
+N_CLASSES = {"spiral3": 3}  # the others have two classes (or are regression sets)
 TITLES = {"xor": "XOR", "circle": "Circle", "spiral": "Spiral", "moons": "Two moons",
-          "gauss": "Two gaussian clusters"}
+          "gauss": "Two gaussian clusters", "spiral3": "Three spirals", "reg-plane": "Plane (regression)",
+          "reg-gauss": "Gaussian bumps (regression)"}
 
 
-def make(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Dataset:
-    """A toy set by name ("xor", "circle", "spiral", "moons", "gauss"): n points, 80% train / 20% test.
+def make(name: str, n: int | None = None, noise: float | None = None, seed: int = 0,
+         train_fraction: float = TRAIN_FRACTION) -> Dataset:
+    """A toy set by name (one of GENERATORS): n points, `train_fraction` of them for training.
 
-    The same name, n, noise and seed always give the same points.
+    The same name, n, noise, seed and fraction always give the same points.
     """
     if name not in GENERATORS:
         raise ValueError(f"Unknown 2-D dataset {name!r}; choose one of {', '.join(GENERATORS)}.")
@@ -100,6 +147,8 @@ def make(name: str, n: int | None = None, noise: float | None = None, seed: int 
         raise ValueError(f"A 2-D dataset needs at least 10 points (got {n}).")
     if not 0 <= noise <= 1:
         raise ValueError(f"Noise must be between 0 and 1 (got {noise}).")
+    if not 0.05 <= train_fraction <= 0.95:
+        raise ValueError(f"The training fraction must be between 0.05 and 0.95 (got {train_fraction}).")
     # Separate random streams for the points, the jitter and the split, so that changing the noise
     # moves the same points by a little and keeps every point in its split.
     points_rng, noise_rng, split_rng = (np.random.default_rng(s)
@@ -108,15 +157,34 @@ def make(name: str, n: int | None = None, noise: float | None = None, seed: int 
     if noise:
         points = points + noise_rng.normal(0, noise, size=points.shape)
     order = split_rng.permutation(n)
-    X = points[order].astype(np.float32)
-    labels = labels[order]
-    cut = int(round(TRAIN_FRACTION * n))
+    cut = int(round(train_fraction * n))
+    source = (f"{TITLES[name]}: {cut:,} train / {n - cut:,} test points, noise {noise:g}, seed {seed}")
+    return from_points(name, points[order], labels[order], cut, source)
+
+
+def from_points(name: str, points: np.ndarray, labels_or_targets: np.ndarray, n_train: int,
+                source: str, n_classes: int | None = None) -> Dataset:
+    """A 2-D Dataset from points and their labels (or real targets for a regression set).
+
+    The first n_train points train, the rest test. Used for the generated sets and for points a user
+    clicks in, so both follow one rule for targets, labels and classes.
+    """
+    X = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    if name in REGRESSION:
+        y = np.asarray(labels_or_targets, dtype=np.float32).reshape(-1, 1)
+        labels = (y[:, 0] > 0).astype(np.int64)
+        return Dataset(name=name, X_train=X[:n_train], Y_train=y[:n_train], X_test=X[n_train:],
+                       Y_test=y[n_train:], labels_train=labels[:n_train], labels_test=labels[n_train:],
+                       classes=["below 0", "above 0"], source=source, feature_names=["x1", "x2"],
+                       task="regression")
+    k = n_classes or N_CLASSES.get(name, 2)
+    labels = np.asarray(labels_or_targets, dtype=np.int64).reshape(-1)
     return Dataset(
         name=name,
-        X_train=X[:cut], Y_train=targets(labels[:cut], 2),
-        X_test=X[cut:], Y_test=targets(labels[cut:], 2),
-        labels_train=labels[:cut], labels_test=labels[cut:],
-        classes=["0", "1"],
-        source=f"{TITLES[name]}: {cut:,} train / {n - cut:,} test points, noise {noise:g}, seed {seed}",
+        X_train=X[:n_train], Y_train=targets(labels[:n_train], k),
+        X_test=X[n_train:], Y_test=targets(labels[n_train:], k),
+        labels_train=labels[:n_train], labels_test=labels[n_train:],
+        classes=[str(c) for c in range(k)],
+        source=source,
         feature_names=["x1", "x2"],
     )

@@ -17,7 +17,7 @@ def everything(d):
 
 def test_names_are_the_contract():
     assert datasets.NAMES == ["digits", *TOYS]
-    assert list(toy.GENERATORS) == TOYS
+    assert list(toy.GENERATORS) == [*TOYS, "spiral3", "reg-plane", "reg-gauss"]
 
 
 @pytest.mark.parametrize("name", TOYS)
