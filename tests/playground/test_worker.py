@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, QThread, Signal
 from engine import datasets
 from engine.network import Network
 from engine.training import Trainer
-from playground.qt_refcount_fix import repair_refcounts
 from playground.worker import Snapshot, TrainingWorker
 
 
@@ -117,8 +116,8 @@ def test_divergence_restores_finite_weights(qtbot, xor_data):
 def test_many_emits_and_void_calls_leave_the_singletons_alive(qapp):
     """PySide6 6.12.0 on Python 3.11 loses a reference to None/True per call. With a fixed PySide6 the
     counts stay put; with 6.12.0 the repair has lifted them so high that 200,000 lost references (far
-    more than None's natural count) leave them with references to spare. Either way: no abort."""
-    repair_refcounts()
+    more than None's natural count) leave them with references to spare. Either way: no abort.
+    (tests/conftest.py applied the guard, as make_application does for the app.)"""
     none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
 
     class Emitter(QObject):
