@@ -113,9 +113,9 @@ def main() -> int:
     print(f"cores: {os.cpu_count()}; OpenBLAS threads outside Run: {blas_threads(None)} "
           "(Run uses one; set KEEP_BLAS_THREADS=1 to keep them all, for comparison)")
     if os.environ.get("KEEP_BLAS_THREADS"):
-        import playground.session
+        import playground.worker
 
-        playground.session.set_blas_threads = lambda n: None  # the comparison: Run with every BLAS thread
+        playground.worker.set_blas_threads = lambda n: None  # the comparison: Run with every BLAS thread
     print(f"{'preset':20s} {'network':>14s} {'other core':>10s} {'plain steps/s':>14s} {'Run steps/s':>12s} "
           f"{'snapshots/s':>12s} {'max stall ms':>13s} {'p99 stall ms':>13s} {'mean tick ms':>13s} "
           f"{'stall <= ' + format(STALL_LIMIT_MS, 'g') + ' ms':>16s}")
