@@ -70,6 +70,7 @@ class RunControl:
     def __init__(self, history: History | None = None) -> None:
         self.history = history if history is not None else History()
         self.trainer: Trainer | None = None
+        self._recipe: tuple = ()  # (data, settings) the Trainer was made with, to make a fresh one
         self.steps = 0  # steps since the last reset, across Trainer rebuilds
         self.epoch_progress = 0.0
         self._step_offset = 0  # steps and epochs done before the current Trainer was made
@@ -110,7 +111,7 @@ class RunControl:
         shown.copy_parameters_from(trainer.network)
         if trainer.diverged:
             return cost, self._diverged()
-        trainer.history["step_cost"].clear()  # the History keeps a bounded copy; a long session no list
+        trainer.history["step_cost"].clear()  # History keeps a bounded copy; this list would grow
         self._add_costs([cost], trainer.steps)
         self.epoch_progress = self._epoch_offset + trainer.epoch_progress
         if trainer.epoch != epoch_before:
@@ -135,7 +136,6 @@ class RunControl:
         self._post = post
         self.pending_edits = []
         self.last_run_reason = ""
-        self.last_snapshot_rate = self.last_steps_per_second = 0.0  # of the last Run, for bench/
         self._run_started = now
         self._run_start_epoch = self.epoch_progress
 

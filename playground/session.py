@@ -83,7 +83,7 @@ class Session(Readout, QObject):
                 self.startup_notice = f"{problems[0]} Showing “{self.preset_name}” instead."
             self.message.disconnect(problems.append)
 
-    # ------------------------------------------------------------------ reading
+    # ------------------------------------------------------------------ reading (the rest: Readout)
     @property
     def running(self) -> bool:
         return self._training is not None
