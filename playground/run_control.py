@@ -53,8 +53,10 @@ def apply_edit(network: Network, edit: tuple) -> None:
 
 
 def divergence_message(divergence: str) -> str:
-    """What the user reads when the Trainer found an explosion (it has restored the weights already)."""
-    return f"{divergence or EXPLODED} {RESTORED}"
+    """What the user reads when the Trainer found an explosion (it has restored the weights already):
+    its sentence, and that the weights from before the explosion are back, unless it says so itself."""
+    text = divergence or EXPLODED
+    return text if "restored" in text else f"{text} {RESTORED}"
 
 
 def format_seconds(seconds: float) -> str:
