@@ -3,9 +3,10 @@
 It owns the network, the dataset, the shown input, the selection and the settings; views read from it,
 redraw when it signals, and change the model only by calling its methods. Qt-free parts do the work:
 `state` (settings and view state), `data_catalog` (datasets, presets, model files: what fits what),
-`run_control` (the Trainer, step counts, snapshots, edits made during Run); `worker` trains off the
-GUI thread. `network` is what every view draws (its identity changes only with the structure); the
-Trainer's copy is what learns, and reaches `network` after each Step, or as snapshots during Run.
+`run_control` (the Trainer, step counts, snapshots, edits made during Run), `readout` (what views
+compute from the state); `worker` trains off the GUI thread. `network` is what every view draws (its
+identity changes only with the structure); the Trainer's copy is what learns, and reaches `network`
+after each Step, or as snapshots during Run.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ The worker owns its network while it runs. The GUI talks to it in two thread-saf
 two steps, and `take()` collects what the loop has put in its outbox since the last call. The
 `snapshotReady` signal merely says "the outbox has something"; it is emitted again only after the
 GUI has taken the last one, so a busy GUI is never flooded and no cost point is ever dropped.
+Explosions are the Trainer's to find: the loop stops on `trainer.diverged` and passes on
+`trainer.divergence`. `TrainingRun` is the GUI thread's handle on one Run (thread, BLAS, delivery).
 """
 
 from __future__ import annotations
