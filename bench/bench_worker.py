@@ -7,7 +7,8 @@ For each preset it measures, in the same run:
   * steps/s of Run in the real main window (worker thread, snapshots, views redrawing),
   * snapshots per second the GUI received (the design caps it near 30),
   * the longest gap between ticks of a 10 ms QTimer during Run (an event-loop stall), and the 99th
-    percentile of those gaps. The issue asks for no stall over 100 ms.
+    percentile of those gaps. The budget is STALL_LIMIT_MS; each row says whether Run kept to it
+    (this was once an assertion in tests/playground/test_run.py: tests never assert time).
 With --busy, each preset is measured twice: as is, and with another process keeping one core busy
 (a plain Python loop), as a student's machine running something else would.
 """
@@ -25,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+
+STALL_LIMIT_MS = 100.0  # the longest the window may stop answering during Run
 
 
 def wait(seconds: float) -> None:
@@ -110,11 +113,12 @@ def main() -> int:
     print(f"cores: {os.cpu_count()}; OpenBLAS threads outside Run: {blas_threads(None)} "
           "(Run uses one; set KEEP_BLAS_THREADS=1 to keep them all, for comparison)")
     if os.environ.get("KEEP_BLAS_THREADS"):
-        import playground.session
+        import playground.worker
 
-        playground.session.set_blas_threads = lambda n: None  # the comparison: Run with every BLAS thread
+        playground.worker.set_blas_threads = lambda n: None  # the comparison: Run with every BLAS thread
     print(f"{'preset':20s} {'network':>14s} {'other core':>10s} {'plain steps/s':>14s} {'Run steps/s':>12s} "
-          f"{'snapshots/s':>12s} {'max stall ms':>13s} {'p99 stall ms':>13s} {'mean tick ms':>13s}")
+          f"{'snapshots/s':>12s} {'max stall ms':>13s} {'p99 stall ms':>13s} {'mean tick ms':>13s} "
+          f"{'stall <= ' + format(STALL_LIMIT_MS, 'g') + ' ms':>16s}")
     for preset in args.presets:
         for busy in (False, True) if args.busy else (False,):
             spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
@@ -126,7 +130,8 @@ def main() -> int:
                     spinner.wait()
             print(f"{r['preset']:20s} {r['sizes']:>14s} {'busy' if busy else 'idle':>10s} "
                   f"{r['plain_steps_s']:14.0f} {r['run_steps_s']:12.0f} {r['snapshots_s']:12.1f} "
-                  f"{r['max_stall_ms']:13.1f} {r['p99_stall_ms']:13.1f} {r['mean_tick_ms']:13.1f}")
+                  f"{r['max_stall_ms']:13.1f} {r['p99_stall_ms']:13.1f} {r['mean_tick_ms']:13.1f} "
+                  f"{'yes' if r['max_stall_ms'] <= STALL_LIMIT_MS else 'NO':>16s}")
     return 0
 
 

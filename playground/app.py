@@ -119,7 +119,9 @@ def make_application(argv0: str = "nn-playground"):
     from PySide6.QtWidgets import QApplication
 
     from playground.main_window import APPLICATION, ORGANIZATION
+    from playground.qt_refcount_fix import apply_guard
 
+    apply_guard()  # before the views make their thousands of Qt calls (see qt_refcount_fix)
     app = QApplication.instance() or QApplication([argv0])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

@@ -12,7 +12,7 @@ MAX_TRAINING_POINTS = 2000
 MAX_EPOCH_POINTS = 500
 
 
-class Trace:
+class Series:
     """Columns of plotted points, kept to at most `limit` rows however long training goes.
 
     When full, neighbouring rows are merged pairwise (averaged) and from then on new rows are first
@@ -63,8 +63,8 @@ class History:
     """Training cost per step and test cost/accuracy per epoch, for the cost plot."""
 
     def __init__(self) -> None:
-        self.train = Trace(2, MAX_TRAINING_POINTS)  # step, cost
-        self.test = Trace(4, MAX_EPOCH_POINTS)  # step, test cost, test accuracy (0..1), epoch
+        self.train = Series(2, MAX_TRAINING_POINTS)  # step, cost
+        self.test = Series(4, MAX_EPOCH_POINTS)  # step, test cost, test accuracy (0..1), epoch
 
     def clear(self) -> None:
         self.train.clear()

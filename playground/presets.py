@@ -140,3 +140,12 @@ PRESETS: dict[str, Preset] = {
 
 DEFAULT_PRESET = "Accurate digits"
 FALLBACK_PRESET = "3Blue1Brown digits"  # when the shipped model is missing or unreadable
+
+
+def reset_note(preset_name: str, seed: int) -> str:
+    """What Reset tells the user; after resetting a trained model, how to get it back."""
+    preset = PRESETS.get(preset_name)
+    if preset is not None and preset.model is not None:
+        return (f"Weights re-initialised at random (seed {seed}); the trained model is set aside. "
+                f"Presets ▸ {preset_name} loads it again.")
+    return f"Weights re-initialised (seed {seed})."

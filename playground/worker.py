@@ -5,18 +5,20 @@ The worker owns its network while it runs. The GUI talks to it in two thread-saf
 two steps, and `take()` collects what the loop has put in its outbox since the last call. The
 `snapshotReady` signal merely says "the outbox has something"; it is emitted again only after the
 GUI has taken the last one, so a busy GUI is never flooded and no cost point is ever dropped.
+Explosions are the Trainer's to find: the loop stops on `trainer.diverged` and passes on
+`trainer.divergence`. `TrainingRun` is the GUI thread's handle on one Run (thread, BLAS, delivery).
 """
 
 from __future__ import annotations
 
-import math
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
 
-import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from engine.threads import set_blas_threads
+from playground.run_control import Snapshot, apply_edit
 
 SNAPSHOTS_PER_SECOND = 30
 # Python runs one thread's bytecode at a time (the GIL). While the GUI handles a snapshot (copies it,
@@ -32,70 +34,17 @@ BREATHE_EVERY = 0.010
 BREATHE_SECONDS = 0.001
 
 
-@dataclass
-class Snapshot:
-    """Everything that happened in the worker since the GUI last looked."""
-
-    weights: list[np.ndarray] | None = None
-    biases: list[np.ndarray] | None = None
-    step_costs: list[float] = field(default_factory=list)
-    # (steps done when the epoch ended, test cost, test accuracy, epochs completed)
-    epoch_points: list[tuple[int, float, float, int]] = field(default_factory=list)
-    steps: int = 0  # the trainer's step counter at the moment of the snapshot
-    epoch_progress: float = 0.0
-    applied_edit: int = 0  # sequence number of the last edit the worker has applied
-    diverged: bool = False
-    done_reason: str = ""  # "" while running; "paused", "epochs" or "diverged" at the end
-
-
-def epoch_progress(trainer, n_train: int) -> float:
-    """Completed epochs as a float: 2.5 is half-way through the third epoch."""
-    value = getattr(trainer, "epoch_progress", None)
-    if value is not None:
-        return float(value() if callable(value) else value)
-    return trainer.steps * trainer.batch_size / max(1, n_train)
-
-
-def set_trainer_learning_rate(trainer, lr: float) -> None:
-    """The Trainer keeps the rate on its optimiser; change it there so Adam's memory is kept."""
-    optimizer = getattr(trainer, "optimizer", None)
-    if optimizer is not None and hasattr(optimizer, "lr"):
-        optimizer.lr = lr
-    if hasattr(trainer, "lr"):
-        trainer.lr = lr
-
-
-def forget_step_costs(trainer) -> None:
-    """The Trainer keeps every step's cost in its history; the Session keeps its own bounded copy,
-    so drop the Trainer's list, which would otherwise grow without end during a long Run."""
-    history = getattr(trainer, "history", None)
-    if isinstance(history, dict) and isinstance(history.get("step_cost"), list):
-        history["step_cost"].clear()
-
-
-def apply_edit(network, edit: tuple) -> None:
-    """Apply one user edit, as ('weight', layer, neuron, source, value) or ('bias', layer, neuron, value)."""
-    kind = edit[0]
-    if kind == "weight":
-        _, layer, neuron, source, value = edit
-        network.weights[layer - 1][neuron, source] = value
-    elif kind == "bias":
-        _, layer, neuron, value = edit
-        network.biases[layer - 1][neuron] = value
-
-
 class TrainingWorker(QObject):
     """Runs Trainer.train_step in a loop on its own thread until stopped."""
 
     snapshotReady = Signal()
     finished = Signal()
 
-    def __init__(self, trainer, X_test, Y_test, epochs: int = 0, n_train: int | None = None):
+    def __init__(self, trainer, X_test, Y_test, epochs: int = 0):
         super().__init__()
         self._trainer = trainer
         self._X_test, self._Y_test = X_test, Y_test
         self._epoch_limit = epochs  # 0: until stopped
-        self._n_train = n_train or 1
         self._edits: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._ack = threading.Event()
@@ -125,16 +74,16 @@ class TrainingWorker(QObject):
         with self._lock:
             snap, self._outbox = self._outbox, Snapshot()
             self._notified = False
-        if snap.weights is None and not snap.step_costs and not snap.done_reason:
+        if snap.network is None and not snap.step_costs and not snap.done_reason:
             return None
         return snap
 
     # --- the loop, on the worker thread -----------------------------------------------------
     @Slot()
     def run(self) -> None:
+        # Explosions are the Trainer's to find: it restores the weights from before the exploding step
+        # and sets `diverged`; the loop only stops and reports its sentence.
         trainer = self._trainer
-        net = trainer.network
-        good = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
         costs: list[float] = []
         epochs: list[tuple[int, float, float, int]] = []
         start_epoch = trainer.epoch
@@ -146,8 +95,7 @@ class TrainingWorker(QObject):
             self._apply_edits()
             cost = float(trainer.train_step())
             self.steps_done += 1
-            if not math.isfinite(cost):
-                self._restore(net, good)
+            if trainer.diverged:
                 reason = "diverged"
                 break
             costs.append(cost)
@@ -163,60 +111,43 @@ class TrainingWorker(QObject):
                 time.sleep(BREATHE_SECONDS)  # let the GUI thread have the interpreter (see BREATHE_EVERY)
                 last_breath = time.monotonic()
             if now - last_sent >= interval:
-                if not _all_finite(net):
-                    self._restore(net, good)
-                    reason = "diverged"
-                    break
-                good = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
                 self._ack.clear()
                 if self._publish(costs, epochs, ""):
                     self._ack.wait(ACK_TIMEOUT_SECONDS)
                 costs, epochs = [], []
                 last_sent = time.monotonic()
         self._apply_edits()
-        if reason != "diverged" and not _all_finite(net):
-            self._restore(net, good)
-            reason = "diverged"
         self.seconds = time.monotonic() - started
         self._publish(costs, epochs, reason)
         self.finished.emit()
 
     def _apply_edits(self) -> None:
-        net = self._trainer.network
         while True:
             try:
                 seq, edit = self._edits.get_nowait()
             except queue.Empty:
                 return
             if edit[0] == "lr":
-                set_trainer_learning_rate(self._trainer, edit[1])
+                self._trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
             else:
-                apply_edit(net, edit)
+                apply_edit(self._trainer.network, edit)
             self._applied_edit = seq
-
-    @staticmethod
-    def _restore(net, good) -> None:
-        for w, saved in zip(net.weights, good[0], strict=True):
-            np.copyto(w, saved)
-        for b, saved in zip(net.biases, good[1], strict=True):
-            np.copyto(b, saved)
 
     def _publish(self, costs: list[float], epochs: list, reason: str) -> bool:
         """Put the news in the outbox; True if the GUI was notified (it will acknowledge)."""
-        forget_step_costs(self._trainer)
-        net = self._trainer.network
-        weights = [w.copy() for w in net.weights]
-        biases = [b.copy() for b in net.biases]
+        trainer = self._trainer
+        trainer.history["step_cost"].clear()  # the Session keeps its own bounded copy (History)
+        network = trainer.network.copy()
         with self._lock:
             box = self._outbox
-            box.weights, box.biases = weights, biases
+            box.network = network
             box.step_costs.extend(costs)
             box.epoch_points.extend(epochs)
-            box.steps = self._trainer.steps
-            box.epoch_progress = epoch_progress(self._trainer, self._n_train)
+            box.steps = trainer.steps
+            box.epoch_progress = trainer.epoch_progress
             box.applied_edit = self._applied_edit
             box.done_reason = reason
-            box.diverged = reason == "diverged"
+            box.divergence = trainer.divergence if reason == "diverged" else ""
             notify = not self._notified
             self._notified = True
         if notify:
@@ -225,5 +156,69 @@ class TrainingWorker(QObject):
         return notify
 
 
-def _all_finite(net) -> bool:
-    return all(np.isfinite(w).all() for w in net.weights) and all(np.isfinite(b).all() for b in net.biases)
+def start_thread(worker: TrainingWorker) -> QThread:
+    """Move the worker onto a new thread (named "training", for debuggers) and start its loop there."""
+    thread = QThread()
+    thread.setObjectName("training")
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    thread.start()
+    return thread
+
+
+class TrainingRun(QObject):
+    """The GUI thread's handle on one Run: a TrainingWorker on its own thread, BLAS on one thread.
+
+    `snapshot(Snapshot)` arrives on the GUI thread; the worker is acknowledged once the event loop is
+    back, i.e. after the repaints the snapshot caused. `ended` comes once, after the last snapshot,
+    whether the loop stopped by itself (epoch limit, divergence) or stop() was called.
+    """
+
+    snapshot = Signal(object)
+    ended = Signal()
+
+    def __init__(self, trainer, X_test, Y_test, epochs: int = 0, parent: QObject | None = None):
+        super().__init__(parent)
+        self.worker = TrainingWorker(trainer, X_test, Y_test, epochs=epochs)
+        self.worker.snapshotReady.connect(self._deliver)  # queued: the worker lives on its own thread
+        self.worker.finished.connect(self._end)
+        self.thread: QThread | None = None
+        self._blas_threads_before: int | None = None
+
+    def start(self) -> None:
+        # one BLAS thread: the GUI thread must not fight the training thread for the cores
+        self._blas_threads_before = set_blas_threads(1)
+        self.thread = start_thread(self.worker)
+
+    def post(self, seq: int, edit: tuple) -> None:
+        self.worker.post(seq, edit)
+
+    def stop(self) -> None:
+        """Stop the loop and wait for it: afterwards nothing trains and every point has arrived."""
+        self.worker.stop()
+        self._end()
+
+    def _end(self) -> None:
+        thread, self.thread = self.thread, None
+        if thread is None:
+            return  # a finished() queued before stop() had already ended the Run
+        thread.quit()
+        thread.wait()
+        self._deliver(last=True)
+        set_blas_threads(self._blas_threads_before)
+        self.worker.snapshotReady.disconnect(self._deliver)
+        self.worker.finished.disconnect(self._end)
+        thread.deleteLater()
+        self.worker.deleteLater()
+        self.ended.emit()
+
+    def _deliver(self, last: bool = False) -> None:
+        if self.thread is None and not last:
+            return
+        snap = self.worker.take()
+        if snap is not None:
+            self.snapshot.emit(snap)
+        if not last:
+            # a plain callable, so it runs here: the worker's own event loop is busy training
+            worker = self.worker
+            QTimer.singleShot(0, lambda: worker.acknowledge())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -22,32 +20,9 @@ def window(qtbot):
     w.session.shutdown()
 
 
-class GapMeter:
-    """Ticks every 10 ms and records the longest time between two ticks: an event-loop stall."""
-
-    def __init__(self):
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self.last = None
-        self.max_gap = 0.0
-
-    def _tick(self):
-        now = time.perf_counter()
-        if self.last is not None:
-            self.max_gap = max(self.max_gap, now - self.last)
-        self.last = now
-
-    def start(self):
-        self.last = time.perf_counter()
-        self.timer.start()
-
-    def stop(self):
-        self.timer.stop()
-
-
 @pytest.mark.parametrize("preset", [None, "XOR"], ids=["default preset", "XOR"])
-def test_three_seconds_of_run_keep_adding_points_without_stalling(qtbot, preset):
+def test_three_seconds_of_run_keep_adding_points(qtbot, preset):
+    # how long the event loop may stall is measured by bench/bench_worker.py: tests never assert time
     # the default is the biggest network; XOR the smallest, whose Python-bound steps contend for the GIL
     window = MainWindow() if preset is None else MainWindow(session=Session(preset=preset), remember=False)
     qtbot.addWidget(window)
@@ -55,21 +30,17 @@ def test_three_seconds_of_run_keep_adding_points_without_stalling(qtbot, preset)
     qtbot.waitExposed(window)
     session = window.session
     session.set_epochs(0)  # run until paused
-    meter = GapMeter()
     counts = []
     window.runAction.trigger()
     assert session.running and window.runAction.text() == "Pause"
-    meter.start()
     for _ in range(6):
         qtbot.wait(500)
         counts.append(session.steps)
-    meter.stop()
     window.runAction.trigger()
     assert not session.running and window.runAction.text() == "Run"
     # points arrived in every half second, not in one lump at the end
     assert all(b > a for a, b in zip([0, *counts], counts, strict=False))
     assert window.costPlot.training_point_count > 0
-    assert meter.max_gap < 0.100, f"the event loop stalled for {meter.max_gap * 1000:.0f} ms"
     session.shutdown()
 
 
@@ -108,7 +79,7 @@ def test_closing_the_window_during_run_stops_the_thread(qtbot):
     w.show()
     w.runAction.trigger()
     qtbot.waitUntil(lambda: w.session.steps > 5, timeout=5000)
-    thread = w.session._thread
+    thread = w.session._training.thread
     assert thread.isRunning()
     assert w.close()
     assert not w.session.running
@@ -157,16 +128,39 @@ def test_run_pauses_itself_after_the_epochs_asked_for(qtbot):
     assert any("Trained 2 epoch" in m for m in messages)
 
 
-def test_an_exploding_run_pauses_and_restores_finite_weights(qtbot, exploding_xor):
+def test_an_exploding_run_pauses_and_shows_the_weights_from_before_the_explosion(qtbot, exploding_xor):
+    from engine.training import Trainer
+
     session = exploding_xor
+    # the reference: the same recipe stepped by hand, remembering the weights before each step
+    d = session.dataset
+    reference = Trainer(session.network.copy(), d, cost=session.cost_name, optimizer=session.optimizer_name,
+                        lr=session.learning_rate, batch_size=session.batch_size, seed=session.seed)
+    before = []
+    for _ in range(10_000):
+        before.append(reference.network.copy())
+        reference.train_step()
+        if reference.diverged:
+            break
+    assert reference.diverged
     messages = []
     session.message.connect(messages.append)
     session.run()
     qtbot.waitUntil(lambda: not session.running, timeout=10000)
-    assert any("exploded" in m and "learning rate" in m for m in messages)
-    assert all(np.isfinite(w).all() for w in session.network.weights)
-    assert all(np.isfinite(b).all() for b in session.network.biases)
+    assert session.last_run_reason == "diverged"
+    assert any("exploded" in m and "restored" in m for m in messages)
+    shown = session.network
+    assert shown.parameters_finite()
+    # what the Trainer restored, and weights the network really had before the explosion
+    matches = [k for k, net in enumerate(before)
+               if all(np.allclose(a, b, rtol=1e-6, atol=1e-6)
+                      for a, b in zip(shown.weights + shown.biases, net.weights + net.biases, strict=True))]
+    assert matches, "the shown network is none of the networks from before the explosion"
+    for a, b in zip(shown.weights + shown.biases, reference.network.weights + reference.network.biases,
+                    strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
     assert np.isfinite(session.evaluate("train")[0])
+    assert not session.trainer.diverged  # a fresh Trainer for the next Run
 
 
 def test_run_uses_one_blas_thread_and_pause_gives_the_others_back(qtbot):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine.network import Network
-from playground.history import MAX_TRAINING_POINTS, Trace
+from playground.history import MAX_TRAINING_POINTS, Series
 from playground.session import Session
 
 
@@ -144,7 +144,7 @@ def test_state_round_trip(xor, qapp):
 
 def test_bad_state_changes_nothing(xor, qtbot):
     before = xor.to_state()
-    bad = dict(before, sizes=[3, 2, 1])
+    bad = dict(before, network=dict(before["network"], sizes=[3, 2, 1]))
     with qtbot.waitSignal(xor.message, timeout=1000) as blocker:
         assert not xor.from_state(bad)
     assert "restore" in blocker.args[0]
@@ -173,36 +173,74 @@ def test_model_save_and_load_round_trip(xor, tmp_path):
     np.testing.assert_allclose(xor.prediction(), expected, rtol=1e-6)
 
 
-def test_a_huge_learning_rate_is_caught(qtbot, exploding_xor):
+def _is_one_of(net, earlier) -> bool:
+    return any(all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, e.weights + e.biases,
+                                                          strict=True)) for e in earlier)
+
+
+def test_a_huge_learning_rate_is_caught_and_the_weights_from_before_are_shown(qtbot, exploding_xor):
     session = exploding_xor
     messages = []
     session.message.connect(messages.append)
+    shown_before = []  # the network before each Step
     for _ in range(200):
+        shown_before.append(session.network.copy())
         session.step()
         if messages:
             break
-    assert any("exploded" in m for m in messages)
-    assert all(np.isfinite(w).all() for w in session.network.weights)
+    assert any("exploded" in m and "restored" in m for m in messages)
+    assert session.network.parameters_finite()
+    # weights the network really had before the explosion (the Trainer chooses which), not the exploded ones
+    assert _is_one_of(session.network, shown_before)
+    # the next Step starts from there, on a Trainer that has not diverged
+    assert not session.trainer.diverged
+    np.testing.assert_array_equal(session.trainer.network.weights[0], session.network.weights[0])
 
 
-def test_trace_stays_bounded_and_keeps_the_mean():
-    trace = Trace(2, MAX_TRAINING_POINTS)
+SIGNALS = ["networkChanged", "structureChanged", "inputChanged", "selectionChanged", "parameterChanged",
+           "colorSourceChanged", "historyChanged", "runningChanged", "message", "settingsChanged"]
+
+
+def _count_signals(session) -> dict[str, int]:
+    counts = dict.fromkeys(SIGNALS, 0)
+    for name in SIGNALS:
+        getattr(session, name).connect(lambda *args, name=name: counts.__setitem__(name, counts[name] + 1))
+    return counts
+
+
+def test_apply_preset_emits_each_signal_once(xor):
+    xor.select_weight(2, 0, 1)  # fits Spiral's 2-8-8-1 network too: the selection stays
+    counts = _count_signals(xor)
+    assert xor.apply_preset("Spiral")
+    assert counts == dict.fromkeys(SIGNALS, 1) | {"selectionChanged": 0, "parameterChanged": 0,
+                                                   "colorSourceChanged": 0, "runningChanged": 0}
+    xor.select_neuron(2, 7)
+    counts = _count_signals(xor)
+    assert xor.selected == (2, 7)
+    assert xor.apply_preset("XOR")  # 2-2-1: neuron 7 of layer 2 is gone
+    assert counts["selectionChanged"] == 1 and xor.selected is None
+    assert all(counts[name] == 1 for name in ("networkChanged", "structureChanged", "inputChanged",
+                                              "settingsChanged", "historyChanged", "message"))
+
+
+def test_series_stays_bounded_and_keeps_the_mean():
+    series = Series(2, MAX_TRAINING_POINTS)
     n = 10_000
     for k in range(n):
-        trace.add(k, float(k % 10))
-    assert MAX_TRAINING_POINTS // 2 <= len(trace) <= MAX_TRAINING_POINTS
-    assert trace.stride == 8
+        series.add(k, float(k % 10))
+    assert MAX_TRAINING_POINTS // 2 <= len(series) <= MAX_TRAINING_POINTS
+    assert series.stride == 8
     # merged points are averages: the mean of a periodic signal over whole periods survives
-    assert np.mean(trace.column(1)) == pytest.approx(4.5, abs=0.05)
-    assert np.all(np.diff(trace.column(0)) > 0)
+    assert np.mean(series.column(1)) == pytest.approx(4.5, abs=0.05)
+    assert np.all(np.diff(series.column(0)) > 0)
 
 
-def test_trace_keeps_every_point_below_the_limit():
-    trace = Trace(2, 2000)
+def test_series_keeps_every_point_below_the_limit():
+    series = Series(2, 2000)
     for k in range(30):
-        trace.add(k, k * 0.5)
-    assert len(trace) == 30
-    assert trace.column(1).tolist() == [k * 0.5 for k in range(30)]
+        series.add(k, k * 0.5)
+    assert len(series) == 30
+    assert series.column(1).tolist() == [k * 0.5 for k in range(30)]
 
 
 def test_onnx_export_writes_a_file_and_a_bad_path_says_why(xor, tmp_path, qtbot):
