@@ -37,13 +37,13 @@ from playground import theme
 from playground.download_dialog import DownloadDialog
 from playground.presets import DEFAULT_PRESET, PRESETS
 from playground.session import Session
-from playground.views.boundary import BoundaryView
 from playground.views.controls import Controls
-from playground.views.cost_plot import CostPlot
-from playground.views.digit_pad import DigitPanel
-from playground.views.expression_graph import NeuronLab
-from playground.views.inspector import NeuronInspector
-from playground.views.network_view import NetworkView
+from playground.views.digits.digit_pad import DigitPanel
+from playground.views.inspector.inspector import NeuronInspector
+from playground.views.lab.neuron_lab import NeuronLab
+from playground.views.network.network_view import NetworkView
+from playground.views.plots.boundary import BoundaryView
+from playground.views.plots.cost_plot import CostPlot
 from playground.views.sample_browser import SampleBrowser
 
 ORGANIZATION = "NeuralNetworkPlayground"

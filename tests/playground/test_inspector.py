@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QSlider
 from engine import functions
 from engine.network import Network
 from playground.session import Session
-from playground.views.activation_plot import softmax_curve
-from playground.views.inspector import HINT, STEPS_PER_UNIT, NeuronInspector, fmt, initial_limit
-from playground.views.network_view import NetworkView
+from playground.views.inspector.activation_plot import softmax_curve
+from playground.views.inspector.inspector import HINT, STEPS_PER_UNIT, NeuronInspector, fmt, initial_limit
+from playground.views.network.network_view import NetworkView
 
 
 def _inspector(qtbot, session: Session) -> NeuronInspector:

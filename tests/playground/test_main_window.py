@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from playground.main_window import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, MainWindow, settings
 from playground.presets import DEFAULT_PRESET
 from playground.session import Session
-from playground.views.lab_canvas import LEGIBLE_ZOOM
+from playground.views.lab.graph_view import LEGIBLE_ZOOM
 
 
 def _window(qtbot, preset: str | None = None) -> MainWindow:

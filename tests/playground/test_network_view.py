@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from engine.network import Network
 from playground import theme
 from playground.session import Session
-from playground.views.network_view import EDGE_BUDGET, NetworkView
+from playground.views.network.network_view import EDGE_BUDGET, NetworkView
 
 SIZE = (1000, 640)
 

@@ -17,8 +17,8 @@ from engine import graph
 from engine.network import Network
 from engine.value import Value, topological_order
 from playground import theme
-from playground.views.expression_graph import NeuronLab
-from playground.views.lab_model import SEED_VALUES, seed_neuron
+from playground.views.lab.expressions import SEED_VALUES, seed_neuron
+from playground.views.lab.neuron_lab import NeuronLab
 
 SEED_GRADS = {"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5}
 
@@ -352,7 +352,7 @@ def test_an_arrow_is_a_line_not_a_shaded_area(qapp):
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtWidgets import QGraphicsScene
 
-    from playground.views.lab_canvas import EdgeItem
+    from playground.views.lab.graph_view import EdgeItem
 
     scene = QGraphicsScene()
     scene.addItem(EdgeItem(QPointF(0, 0), QPointF(100, 100)))  # an S-curve: its chord crosses it

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from engine import graph
 from engine.value import Value
 from playground import theme
-from playground.views.lab_model import fmt
+from playground.views.lab.expressions import fmt
 
 LINE = 18.0  # one line of a value's box
 BOX_HEIGHT = 3 * LINE  # label, data, grad

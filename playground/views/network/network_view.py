@@ -2,7 +2,7 @@
 
 Items are created once per structure (sizes, activation, dataset) and then only recoloured, so a
 frame during Run costs a few array operations and one repaint. Geometry is in viewport pixels (see
-network_view_layout), so text stays legible at any window size and a resize only moves items.
+layout.py), so text stays legible at any window size and a resize only moves items.
 
 The edges between layers are painted into the view's cached background: a new input (a drawn digit,
 a browsed sample) only repaints the neurons over that picture. The picture is drawn again only when
@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
 
 from playground import theme
 from playground.session import Session
-from playground.views.network_view_items import (
+from playground.views.network.items import (
     EdgeFan,
     EdgeLayerItem,
     NeuronLayerItem,
     gradient_brush,
     rgba_pixmap,
 )
-from playground.views.network_view_layout import (
+from playground.views.network.layout import (
     Layout,
     compute_layout,
     image_side,

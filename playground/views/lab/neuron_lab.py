@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 
 from engine import graph
 from playground import theme
-from playground.views.lab_canvas import GraphView
-from playground.views.lab_model import (
+from playground.views.lab.expressions import (
     SEED_VALUES,
     BackwardStepper,
     Expression,
@@ -40,6 +39,7 @@ from playground.views.lab_model import (
     neuron_expression,
     seed_neuron,
 )
+from playground.views.lab.graph_view import GraphView
 
 SLIDER_RANGES = {"x1": 5.0, "x2": 5.0, "w1": 5.0, "w2": 5.0, "b": 10.0}  # each slider runs -r..r
 SLIDER_STEPS_PER_UNIT = 100

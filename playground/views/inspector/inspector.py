@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from playground import theme
 from playground.session import Session
-from playground.views.activation_plot import ActivationPlot
-from playground.views.network_view_items import rgba_pixmap
-from playground.views.network_view_layout import image_side
+from playground.views.inspector.activation_plot import ActivationPlot
+from playground.views.network.items import rgba_pixmap
+from playground.views.network.layout import image_side
 
 STEPS_PER_UNIT = 100  # slider resolution: 0.01
 DEFAULT_LIMIT = 5.0  # sliders start at [−5, 5] and grow to fit the values (see initial_limit) ...
