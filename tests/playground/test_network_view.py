@@ -217,7 +217,7 @@ def test_a_784_input_shows_only_each_neurons_strongest_weights_and_says_so(qtbot
         drawn = set(edges.sources[edges.targets == neuron].tolist())
         strongest = set(np.argsort(-np.abs(W[neuron]))[:8].tolist())
         assert drawn == strongest
-    note = view._note.text().replace("\n", " ")
+    note = view.legend.note.text().replace("\n", " ")
     assert "strongest incoming weights are drawn: 8 of 784 into hidden 1" in note
     # small gaps are drawn in full
     assert len(view._edge_fans[1].weights) == 16 * 16
@@ -228,7 +228,7 @@ def test_a_big_network_stays_within_the_edge_budget(qtbot, digits):
     view = _view(qtbot, digits)
     total = sum(len(item.weights) for item in view._edge_fans)
     assert 0 < total <= EDGE_BUDGET
-    assert "strongest" in view._note.text()
+    assert "strongest" in view.legend.note.text()
     # every neuron has a place inside the view
     for layer in view.layout_.layers:
         assert np.all(layer.centres >= 0)
@@ -348,12 +348,12 @@ def test_the_note_and_the_legend_fit_a_narrow_view(qtbot, digits):
     digits.set_hidden([256, 128])
     view = _view(qtbot, digits, size=(520, 480))
     width = view.viewport().width()
-    note = view._note
+    note = view.legend.note
     assert "\n" in note.text()  # wrapped, not cut off at the right edge
     assert note.sceneBoundingRect().right() <= width
     assert "2 of 784 into hidden 1" in note.text().replace("\n", " ")
     assert note.text().replace("\n", " ").endswith("Click a neuron to see all of its weights.")
-    items = [view._edge_legend] + [part for entry in view._legend.values()
+    items = [view.legend.edge_text] + [part for entry in view.legend.entries.values()
                                    for part in (entry.title, entry.bar, entry.lo, entry.hi)]
     for item in items:
         assert item.sceneBoundingRect().right() <= width, item

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
+    QGraphicsLineItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
@@ -27,103 +28,18 @@ from PySide6.QtWidgets import (
 
 from playground import theme
 from playground.session import Session
-from playground.views.network.items import (
-    EdgeFan,
-    EdgeLayerItem,
-    NeuronLayerItem,
-    gradient_brush,
-    rgba_pixmap,
-)
-from playground.views.network.layout import (
-    Layout,
-    compute_layout,
-    image_side,
-    point_segment_distance,
-)
+from playground.views.network.color_sources import color_source
+from playground.views.network.hit_testing import edge_at, neuron_at
+from playground.views.network.items import EdgeFan, EdgeLayerItem, NeuronLayerItem, rgba_pixmap
+from playground.views.network.layout import Layout, compute_layout, image_side
+from playground.views.network.legend import Legend, font, wrap_text
+from playground.views.network.words import VIEW_HELP, WEIGHTS_HINT, WEIGHTS_PICTURE_TIP, NetworkWords
 
 EDGE_BUDGET = 2000  # at most this many edges drawn in all (the strongest ones), so frames stay cheap
 MIN_EDGES_PER_GAP = 300
 IMAGE_EDGES_PER_NEURON = 8  # from a 784-pixel input, each neuron's 8 strongest weights are drawn
 SELECTED_EDGES = 32  # a selected neuron with more inputs shows this many of its strongest ones
-HIT_SLOP = 3.0  # pixels of tolerance around a neuron or an edge for hover and click
 WEIGHTS_TEXT_WIDTH = 190.0  # the words beside a neuron's weights picture wrap at this width (or wider)
-WEIGHTS_HINT = "Click a neuron of the first hidden layer to see its weights here."
-
-ACTIVATION_WORDS = {
-    "sigmoid": ("sigmoid", "0 = off", "1 = on"),
-    "softmax": ("softmax (share of belief)", "0", "1"),
-    "tanh": ("tanh", "−1", "+1"),
-    "relu": ("ReLU", "", ""),
-    "linear": ("linear (a = z)", "", ""),
-}
-
-VIEW_HELP = (
-    "Each circle is a neuron; its colour is its activation, how strongly it fires for the shown input.\n"
-    "Each line is a weight: orange ones are positive (they excite the next neuron), blue ones negative\n"
-    "(they hold it back); thicker lines are bigger weights.\n"
-    "Hover a neuron or a line for its numbers. Click a neuron to inspect it; right-click it to explain it."
-)
-
-
-def _font(pixels: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPixelSize(pixels)
-    font.setBold(bold)
-    return font
-
-
-def wrap_text(text: str, font: QFont, width: float) -> str:
-    """Break text into lines no wider than `width` pixels (at spaces; a long word keeps its own line)."""
-    metrics = QFontMetricsF(font)
-    lines = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if line and metrics.horizontalAdvance(candidate) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
-    return "\n".join(lines)
-
-
-class _LegendEntry:
-    """A colour bar with its meaning and range, e.g. "sigmoid   0 = off [bar] 1 = on"."""
-
-    BAR_W, BAR_H = 92.0, 10.0
-
-    def __init__(self, scene: QGraphicsScene, title: str, kind: str):
-        self.kind = kind
-        self.title = scene.addSimpleText(title, _font(11))
-        self.title.setBrush(QColor(theme.TEXT_DIM))
-        self.bar = scene.addRect(QRectF(0, 0, self.BAR_W, self.BAR_H), QPen(QColor(theme.NEURON_OUTLINE)))
-        table = theme.SEQUENTIAL_LUT if kind == "sequential" else theme.DIVERGING_LUT
-        self.bar.setBrush(gradient_brush(table, QRectF(0, 0, self.BAR_W, self.BAR_H)))
-        self.lo = scene.addSimpleText("", _font(10))
-        self.hi = scene.addSimpleText("", _font(10))
-        for item in (self.lo, self.hi):
-            item.setBrush(QColor(theme.TEXT_DIM))
-
-    def set_range(self, lo_text: str, hi_text: str) -> None:
-        if (lo_text, hi_text) != (self.lo.text(), self.hi.text()):
-            self.lo.setText(lo_text)
-            self.hi.setText(hi_text)
-            self.place(self.title.x(), self.title.y())  # the bar moves over for a wider number
-
-    def width(self) -> float:
-        lo_w, hi_w = self.lo.boundingRect().width(), self.hi.boundingRect().width()
-        return max(self.title.boundingRect().width(), lo_w + 12 + self.BAR_W + hi_w)
-
-    def place(self, x: float, y: float) -> None:
-        """Put the entry's top left corner at (x, y); it is 34 pixels high."""
-        self.title.setPos(x, y)
-        bar_y = y + 16
-        lo_w = self.lo.boundingRect().width()
-        self.lo.setPos(x, bar_y - 2)
-        self.bar.setPos(x + lo_w + 4, bar_y)
-        self.hi.setPos(x + lo_w + 8 + self.BAR_W, bar_y - 2)
 
 
 class NetworkView(QGraphicsView):
@@ -156,6 +72,8 @@ class NetworkView(QGraphicsView):
         session.networkChanged.connect(self.recolour)
         session.inputChanged.connect(self._recolour_neurons)  # the weights, and so the edges, stay
         session.selectionChanged.connect(self._on_selection)
+        session.parameterChanged.connect(self._show_parameter)
+        session.colorSourceChanged.connect(self.rebuild)  # other legend bars, other numbers
 
     # ------------------------------------------------------------------ building (once per structure)
     def rebuild(self) -> None:
@@ -164,6 +82,8 @@ class NetworkView(QGraphicsView):
         net = s.network
         self._sizes = list(net.sizes)
         self._image_side = image_side(self._sizes[0]) if s.dataset.is_image else None
+        self.color_source = color_source(s.color_source)
+        self.words = NetworkWords(s, self._image_side)
         self._scene.clear()
         self._neuron_items: dict[int, NeuronLayerItem] = {}
         self._edge_fans: list[EdgeFan] = []  # painted by drawBackground, not scene items
@@ -194,7 +114,7 @@ class NetworkView(QGraphicsView):
                 self._weights_image.setZValue(2)
                 self._weights_frame = self._scene.addRect(QRectF(), QPen(QColor(theme.NEURON_OUTLINE)))
                 self._weights_frame.setZValue(2)
-                self._weights_caption = self._scene.addSimpleText("", _font(11))
+                self._weights_caption = self._scene.addSimpleText("", font(11))
                 self._weights_caption.setBrush(QColor(theme.TEXT_DIM))
                 self._weights_caption.setZValue(2)
                 # a plain panel under the picture and its caption, so edges leaving the digit do not
@@ -220,120 +140,51 @@ class NetworkView(QGraphicsView):
         self._pixel_ring.setPen(QPen(QColor(theme.HIGHLIGHT), 2.0))
         self._pixel_ring.setZValue(5)
         self._scene.addItem(self._pixel_ring)
+        # the selected parameter: its line drawn over everything else, or a dashed ring for a bias
+        self._weight_line = QGraphicsLineItem()
+        pen = QPen(QColor(theme.HIGHLIGHT), 3.5)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self._weight_line.setPen(pen)
+        self._weight_line.setZValue(4.5)
+        self._weight_line.hide()
+        self._scene.addItem(self._weight_line)
+        self._bias_ring = QGraphicsEllipseItem()
+        self._bias_ring.setPen(QPen(QColor(theme.HIGHLIGHT), 2.0, Qt.PenStyle.DashLine))
+        self._bias_ring.setZValue(5)
+        self._bias_ring.hide()
+        self._scene.addItem(self._bias_ring)
 
         self._captions = []
         for l in range(len(self._sizes)):
-            caption = self._scene.addSimpleText(self._caption_text(l), _font(12))
+            caption = self._scene.addSimpleText(self.words.caption(l), font(12))
             caption.setBrush(QColor(theme.TEXT))
             self._captions.append(caption)
 
-        classes = list(s.dataset.classes)
         n_out = self._sizes[-1]
         self._output_labels = []
         if n_out <= 40:
             for _ in range(n_out):
-                label = self._scene.addSimpleText("", _font(12))
+                label = self._scene.addSimpleText("", font(12))
                 label.setZValue(3)
                 self._output_labels.append(label)
-        self._classes = classes
         self._input_labels = []
         if not self._image_side and self._sizes[0] <= 40:
             for _ in range(self._sizes[0]):
-                label = self._scene.addSimpleText("", _font(12))
+                label = self._scene.addSimpleText("", font(12))
                 label.setBrush(QColor(theme.TEXT_DIM))
                 self._input_labels.append(label)
 
-        self._legend: dict[str, _LegendEntry] = {}
-        for name in self._scale_names():
-            kind = "sequential" if name in ("sigmoid", "softmax", "pixels") else "diverging"
-            self._legend[name] = _LegendEntry(self._scene, self._legend_title(name), kind)
-        self._edge_legend = self._scene.addSimpleText(
-            "lines: orange = positive weight (excites), blue = negative (inhibits); thicker = bigger",
-            _font(11))
-        self._edge_legend.setBrush(QColor(theme.TEXT_DIM))
-        self._note = self._scene.addSimpleText(self._note_text(), _font(11))
-        self._note.setBrush(QColor(theme.TEXT_DIM))
+        self.legend = Legend(self._scene, self.color_source.legend(net, bool(self._image_side)),
+                             self.color_source.edge_legend, self.words.note(self._edges_per_neuron))
 
         self.relayout()
 
-    def _scale_names(self) -> list[str]:
-        """One legend entry per distinct colour scale: the input's and each activation's."""
-        net = self._session.network
-        names = ["pixels" if self._image_side else "inputs"]
-        for l in range(1, len(self._sizes)):
-            name = net.layer_activation(l)
-            if name not in names:
-                names.append(name)
-        return names
-
-    def _legend_title(self, name: str) -> str:
-        if name == "pixels":
-            return "input pixels: blank → ink"
-        if name == "inputs":
-            return "input values"
-        words = ACTIVATION_WORDS.get(name, (name, "", ""))[0].split(" (")
-        return f"{words[0]} activation" + (f" ({words[1]}" if len(words) > 1 else "")
-
-    def _layer_name(self, l: int) -> str:
-        if l == 0:
-            return "input"
-        if l == len(self._sizes) - 1:
-            return "output"
-        return f"hidden {l}" if len(self._sizes) > 3 else "hidden"
-
-    def _caption_text(self, l: int) -> str:
-        n = self._sizes[l]
-        if l == 0:
-            what = f"{n} pixels" if self._image_side else f"{n} number{'s' if n != 1 else ''}"
-            return f"input\n{what}"
-        name = self._session.network.layer_activation(l)
-        return f"{self._layer_name(l)}\n{n} · {ACTIVATION_WORDS.get(name, (name,))[0].split(' ')[0]}"
-
-    def _note_text(self) -> str:
-        parts = []
-        for l, k in enumerate(self._edges_per_neuron, start=1):
-            n_in = self._sizes[l - 1]
-            if k < n_in:
-                into = "the output" if l == len(self._sizes) - 1 else self._layer_name(l)
-                parts.append(f"{k} of {n_in} into {into}")
-        if not parts:
-            return "Every weight is drawn. Hover a line for its value; click a neuron to inspect it."
-        return ("Only each neuron's strongest incoming weights are drawn: " + ", ".join(parts)
-                + ". Click a neuron to see all of its weights.")
-
     # ------------------------------------------------------------------ geometry (on resize)
-    def _place_legend(self, w: float, h: float) -> float:
-        """Put the colour bars, the line legend and the note at the bottom, from the bottom up, in as
-        many rows as the width needs (the note wraps). Returns the height they take."""
-        self._note.setText(wrap_text(self._note_text(), self._note.font(), w - 24))
-        y = h - 6 - self._note.boundingRect().height()
-        self._note.setPos(12, y)
-        rows: list[list[tuple[float, _LegendEntry]]] = [[]]
-        x = 12.0
-        for entry in self._legend.values():
-            if rows[-1] and x + entry.width() > w - 8:
-                rows.append([])
-                x = 12.0
-            rows[-1].append((x, entry))
-            x += entry.width() + 22
-        beside = x + self._edge_legend.boundingRect().width() < w - 8
-        if not beside:  # no room after the colour bars: the line legend gets a line of its own
-            y -= 18
-            self._edge_legend.setPos(12, y)
-        for row in reversed(rows):
-            y -= 34
-            for x_entry, entry in row:
-                entry.place(x_entry, y)
-            if beside:
-                self._edge_legend.setPos(x, y + 16)
-                beside = False
-        return h - y + 4
-
     def relayout(self) -> None:
         size = self.viewport().size()
         w, h = float(size.width()), float(size.height())
         self._scene.setSceneRect(0, 0, w, h)
-        bottom = self._place_legend(w, h)
+        bottom = self.legend.place(w, h)
         layout = compute_layout(self._sizes, w, h, bool(self._image_side), bottom)
         self.layout_ = layout
         for l, item in self._neuron_items.items():
@@ -351,9 +202,9 @@ class NetworkView(QGraphicsView):
         room = min(np.diff(xs)) - 8 if len(xs) > 1 else w
         for l, caption in enumerate(self._captions):
             geo = layout.layers[l]
-            caption.setText(self._caption_text(l))
+            caption.setText(self.words.caption(l))
             if caption.boundingRect().width() > room:
-                caption.setText(self._caption_text(l).replace(" · ", "\n"))  # three short lines
+                caption.setText(self.words.caption(l).replace(" · ", "\n"))  # three short lines
             bounds = caption.boundingRect()
             x = geo.image[0] if geo.is_image else geo.x - bounds.width() / 2
             caption.setPos(max(2.0, x), 4)
@@ -385,47 +236,23 @@ class NetworkView(QGraphicsView):
         s = self._session
         if list(s.network.sizes) != self._sizes or self.layout_ is None:
             return False  # rebuild() follows
-        acts = s.activations()
-        self.displayed_activations = [np.array(a, dtype=float, copy=True) for a in acts]
-        net = s.network
-        names = self._scale_names()
-        scales = {}
-        for l, a in enumerate(acts):
-            name = names[0] if l == 0 else net.layer_activation(l)
-            if l == 0:
-                if self._image_side:
-                    scale = ("sequential", 0.0, 1.0)
-                else:
-                    limit = theme.nice_limit(max(float(np.max(np.abs(a))) if a.size else 1.0, 1.0))
-                    scale = ("diverging", -limit, limit)
-            else:
-                same = [acts[k] for k in range(1, len(acts)) if net.layer_activation(k) == name]
-                scale = theme.activation_scale(name, np.concatenate([np.ravel(x) for x in same]))
-            scales[name] = scale
-            colors = theme.colorize(*scale, a)
+        shown = self.color_source.neurons(s, bool(self._image_side))
+        self.displayed_activations = shown.values  # what the colours show (for tests, tooltips)
+        for l, colors in enumerate(shown.colors):
             if l == 0 and self._input_image is not None:
                 side = self._image_side
                 self._input_image.setPixmap(rgba_pixmap(colors.reshape(side, side, 4)))
             else:
                 self._neuron_items[l].set_colors(colors)
-        self._scales = scales
-        for name, entry in self._legend.items():
-            kind, lo, hi = scales[name]
-            words = ACTIVATION_WORDS.get(name)
-            if words and words[1]:
-                entry.set_range(words[1], words[2])
-            elif name == "pixels":
-                entry.set_range("0", "1")
-            else:
-                entry.set_range(f"{lo:g}", f"{hi:g}")
+        self.legend.set_ranges(shown.ranges)
+        acts = s.activations()
         self._update_labels(acts)
         return True
 
     def _update_edges(self) -> None:
-        net = self._session.network
         layers = self.layout_.layers
         for l, fan in enumerate(self._edge_fans, start=1):
-            W = net.weights[l - 1]
+            W = self.color_source.edge_values(self._session, l)
             n_out, n_in = W.shape
             k = self._edges_per_neuron[l - 1]
             if k < n_in:
@@ -466,10 +293,10 @@ class NetworkView(QGraphicsView):
             for k, label in enumerate(self._output_labels):
                 value = float(out[k])
                 if len(out) == 1:
-                    text = f"{value:.2f}\n→ class {self._class_name(winner)}"
+                    text = f"{value:.2f}\n→ class {self.words.class_name(winner)}"
                     win = True
                 else:
-                    text = f"{self._class_name(k)}  {value:.2f}"
+                    text = f"{self.words.class_name(k)}  {value:.2f}"
                     win = k == winner
                 if win and truth is not None:
                     text += "  ✓" if winner == truth else "  ✗"
@@ -477,7 +304,7 @@ class NetworkView(QGraphicsView):
                     text += "  (true)"
                 label.setText(text)
                 label.setBrush(QColor(theme.HIGHLIGHT if win else theme.TEXT_DIM))
-                label.setFont(_font(int(np.clip(geo.radius * 1.3, 9, 13)), bold=win))
+                label.setFont(font(int(np.clip(geo.radius * 1.3, 9, 13)), bold=win))
                 x, y = geo.centres[k]
                 label.setPos(x + geo.radius + 6, y - label.boundingRect().height() / 2)
         first = self.layout_.layers[0]
@@ -485,9 +312,6 @@ class NetworkView(QGraphicsView):
             label.setText(f"x{k + 1} = {float(acts[0][k]):.2f}")
             x, y = first.centres[k]
             label.setPos(x - first.radius - 6 - label.boundingRect().width(), y - 8)
-
-    def _class_name(self, k: int) -> str:
-        return self._classes[k] if 0 <= k < len(self._classes) else str(k)
 
     # ------------------------------------------------------------------ selection
     def _on_selection(self, layer: int, index: int) -> None:
@@ -500,6 +324,7 @@ class NetworkView(QGraphicsView):
                                           np.zeros(0, np.intp), np.zeros(0, np.intp))
             self._dim_edges(False)
             self._show_weights_image(None)
+            self._show_parameter()
             return
         self._show_selection(layer, index)
 
@@ -521,7 +346,7 @@ class NetworkView(QGraphicsView):
         self._selected_item.setZValue(1 if (layer == 1 and self._image_side) else 4)
         self._dim_edges(True)
         if layer >= 1:
-            w = self._session.network.weights[layer - 1][index]
+            w = self.color_source.edge_values(self._session, layer)[index]
             n_in = len(w)
             sources = np.arange(n_in) if n_in <= 48 else np.argsort(-np.abs(w))[:SELECTED_EDGES]
             starts = self.layout_.layers[layer - 1].centres[sources]
@@ -533,6 +358,28 @@ class NetworkView(QGraphicsView):
             self._selected_item.set_edges(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), 1.0,
                                           np.zeros(0, np.intp), np.zeros(0, np.intp))
         self._show_weights_image((layer, index) if layer == 1 else None)
+        self._show_parameter()
+
+    def _show_parameter(self) -> None:
+        """Highlight the selected weight's line (drawn even when it is not among the strongest shown),
+        or ring the neuron whose bias is selected."""
+        p = self._session.parameter
+        self._weight_line.hide()
+        self._bias_ring.hide()
+        if self.layout_ is None or p is None or p[0] >= len(self._sizes) or p[1] >= self._sizes[p[0]]:
+            return
+        layer, neuron, source = p
+        geo = self.layout_.layers[layer]
+        x, y = geo.centres[neuron]
+        if source is None:
+            r = geo.radius + 8
+            self._bias_ring.setRect(QRectF(x - r, y - r, 2 * r, 2 * r))
+            self._bias_ring.show()
+        elif source < self._sizes[layer - 1]:
+            sx, sy = self.layout_.layers[layer - 1].centres[source]
+            self._weight_line.setLine(float(sx), float(sy), float(x), float(y))
+            self._weight_line.setZValue(self._selected_item.zValue() + 0.5)  # under a digit, as its fan
+            self._weight_line.show()
 
     def _show_weights_image(self, selected: tuple[int, int] | None) -> None:
         if self._weights_image is None:
@@ -558,7 +405,7 @@ class NetworkView(QGraphicsView):
             self._weights_image.setPixmap(rgba_pixmap(theme.diverging(w, limit).reshape(side, side, 4)))
             self._weights_image.show()
             width = min(max(ws, WEIGHTS_TEXT_WIDTH), room)
-            caption.setText(wrap_text(f"weights of {self._layer_name(1)} neuron {index}:\n"
+            caption.setText(wrap_text(f"weights of {self.words.layer_name(1)} neuron {index}:\n"
                                       "orange excites, blue inhibits", caption.font(), width))
             height = caption.boundingRect().height()
             input_bottom = self.layout_.layers[0].image[1] + self.layout_.layers[0].image[2]
@@ -575,109 +422,47 @@ class NetworkView(QGraphicsView):
         """(layer, index) of the neuron (or input pixel) under a scene point, or None."""
         if self.layout_ is None:
             return None
-        p = np.array([point.x(), point.y()])
-        for l, geo in enumerate(self.layout_.layers):
-            if geo.is_image:
-                x0, y0, side = geo.image
-                if x0 <= p[0] < x0 + side and y0 <= p[1] < y0 + side:
-                    cell = side / self._image_side
-                    row, col = int((p[1] - y0) // cell), int((p[0] - x0) // cell)
-                    return 0, row * self._image_side + col
-                continue
-            d = np.hypot(*(geo.centres - p).T)
-            i = int(np.argmin(d))
-            if d[i] <= max(geo.radius, 3.0) + HIT_SLOP:
-                return l, i
-        return None
+        return neuron_at(self.layout_, np.array([point.x(), point.y()]), self._image_side)
 
     def edge_at(self, point: QPointF) -> tuple[int, int, int] | None:
         """(layer, neuron, source) of the drawn edge under a scene point, or None.
 
         Where lines cross, the one painted on top wins: a highlighted one, else the strongest."""
-        p = np.array([point.x(), point.y()])
         sel = self._session.selected
-        candidates = [(self._selected_edges, sel[0] if sel else 0)]
-        candidates += [(fan, l) for l, fan in enumerate(self._edge_fans, start=1)]
-        for fan, layer in candidates:
-            if not len(fan.weights):
-                continue
-            near = np.flatnonzero(point_segment_distance(p, fan.starts, fan.ends) <= HIT_SLOP)
-            if len(near):
-                i = near[np.argmax(np.abs(fan.weights[near]))]
-                return layer, int(fan.targets[i]), int(fan.sources[i])
-        return None
+        fans = [(self._selected_edges, sel[0] if sel else 0)]
+        fans += [(fan, l) for l, fan in enumerate(self._edge_fans, start=1)]
+        return edge_at(fans, np.array([point.x(), point.y()]))
 
     def neuron_center(self, layer: int, index: int) -> QPointF:
         """Where a neuron is drawn, in viewport coordinates (for tests and tools)."""
         x, y = self.layout_.layers[layer].centres[index]
         return QPointF(self.mapFromScene(QPointF(x, y)))
 
+    def edge_midpoint(self, layer: int, neuron: int, source: int) -> QPointF:
+        """The middle of the line of weights[layer-1][neuron, source], in viewport coordinates."""
+        a = self.layout_.layers[layer - 1].centres[source]
+        b = self.layout_.layers[layer].centres[neuron]
+        return QPointF(self.mapFromScene(QPointF(*((a + b) / 2))))
+
     # ------------------------------------------------------------------ words for a student
     def neuron_name(self, layer: int, index: int) -> str:
-        if layer == 0:
-            if self._image_side:
-                row, col = divmod(index, self._image_side)
-                return f"input pixel (row {row}, column {col})"
-            return f"input x{index + 1}"
-        if layer == len(self._sizes) - 1:
-            if len(self._classes) > 1 and self._sizes[-1] == len(self._classes):
-                return f"output neuron {index} (class “{self._class_name(index)}”)"
-            return f"output neuron {index}"
-        return f"neuron {index} of {self._layer_name(layer)} layer"
-
-    def neuron_tooltip(self, layer: int, index: int) -> str:
-        s = self._session
-        a = float(s.activations()[layer][index])
-        if layer == 0:
-            what = "ink" if self._image_side else "value"
-            return (f"<b>{self.neuron_name(layer, index)}</b><br>{what} a = {a:.4f}<br>"
-                    "<i>An input neuron just holds one number of the input;<br>"
-                    "it has no weights and no bias.</i>")
-        z = float(s.weighted_sums()[layer - 1][index])
-        b = float(s.network.biases[layer - 1][index])
-        name = s.network.layer_activation(layer)
-        return (f"<b>{self.neuron_name(layer, index)}</b><br>"
-                f"weighted sum z = w·a + b = {z:.4f}<br>"
-                f"activation a = {name}(z) = {a:.4f}<br>"
-                f"bias b = {b:.4f}<br>"
-                "<i>z adds up the previous layer's activations, each times its weight, plus the bias.<br>"
-                "The activation function squashes z into how strongly the neuron fires.</i><br>"
-                "Click to inspect it; right-click to explain it.")
-
-    def edge_tooltip(self, layer: int, neuron: int, source: int) -> str:
-        w = float(self._session.network.weights[layer - 1][neuron, source])
-        return (f"<b>weight w = {w:.4f}</b><br>from {self.neuron_name(layer - 1, source)}<br>"
-                f"to {self.neuron_name(layer, neuron)}<br>"
-                "<i>A weight says how much one neuron pushes the next: positive (orange) excites it,<br>"
-                "negative (blue) holds it back. Training nudges every weight to lower the cost.</i>")
+        return self.words.neuron_name(layer, index)
 
     def tooltip_at(self, point: QPointF) -> str:
         """The tooltip for a scene point: a neuron's numbers, an edge's weight, or what the view shows."""
         hit = self.neuron_at(point)
         if hit is not None:
-            return self.neuron_tooltip(*hit)
+            return self.words.neuron_tooltip(*hit)
         edge = self.edge_at(point)
         if edge is not None:
-            return self.edge_tooltip(*edge)
+            return self.words.edge_tooltip(*edge)
         if self._weights_image is not None and self._weights_image.isVisible() and \
                 self._weights_image.sceneBoundingRect().contains(point):
-            return ("These are the selected neuron's 784 weights, one per pixel, laid out like the digit.<br>"
-                    "Orange pixels push it up when there is ink there, blue ones push it down:<br>"
-                    "it is the pattern this neuron looks for.")
+            return WEIGHTS_PICTURE_TIP
         for l, caption in enumerate(self._captions):
             if caption.sceneBoundingRect().contains(point):
-                return self._caption_tooltip(l)
+                return self.words.caption_tooltip(l)
         return VIEW_HELP.replace("\n", "<br>")
-
-    def _caption_tooltip(self, l: int) -> str:
-        if l == 0:
-            return "The input layer holds the numbers fed to the network (for a digit: its 784 pixels)."
-        name = self._session.network.layer_activation(l)
-        if l == len(self._sizes) - 1:
-            return (f"The output layer: one neuron per answer; the brightest one is the network's guess.<br>"
-                    f"Its activation function is {name}.")
-        return (f"A hidden layer: its neurons pick up patterns in the layer before.<br>"
-                f"Each passes its weighted sum through the {name} function.")
 
     # ------------------------------------------------------------------ mouse and menu
     def viewportEvent(self, event) -> bool:
@@ -688,14 +473,20 @@ class NetworkView(QGraphicsView):
         return super().viewportEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
-        hit = self.neuron_at(self.mapToScene(event.position().toPoint()))
+        point = self.mapToScene(event.position().toPoint())
+        hit = self.neuron_at(point) or self.edge_at(point)
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if hit else Qt.CursorShape.ArrowCursor)
         super().mouseMoveEvent(event)
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            hit = self.neuron_at(self.mapToScene(event.position().toPoint()))
-            self._session.select_neuron(*(hit or (-1, -1)))
+            point = self.mapToScene(event.position().toPoint())
+            hit = self.neuron_at(point)
+            edge = None if hit else self.edge_at(point)
+            if edge is not None:
+                self._session.select_weight(*edge)  # a line: that one weight
+            else:
+                self._session.select_neuron(*(hit or (-1, -1)))
             event.accept()
             return
         super().mousePressEvent(event)
