@@ -19,6 +19,7 @@ adds its <b>bias</b> (how easily it lights up), and squishes the sum with its <b
 direction that lowers the <b>cost</b>, the number that says how wrong the network is.
 <b>Run</b> (Space) keeps stepping; the cost plot below shows it falling.</p>
 <p>Click a neuron to see its weights and bias as sliders in the inspector, and move them yourself.
+Click a line (or a slider's name in the inspector) to select that one weight: it lights up in both.
 Right-click it and choose <i>Explain this neuron</i> to see its sum built step by step in the neuron lab,
 micrograd style.</p>
 """
