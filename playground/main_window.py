@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         session.structureChanged.connect(self._sync_preset_menu)
         session.settingsChanged.connect(self._sync_preset_menu)
         session.selectionChanged.connect(self._on_selection)
+        session.parameterChanged.connect(self._on_parameter)
         self.networkView.explainRequested.connect(self.explain_neuron)
         self.inspector.explainRequested.connect(self.explain_neuron)
         self._eta_timer = QTimer(self)
@@ -236,13 +237,17 @@ class MainWindow(QMainWindow):
             self._on_selection(*self.session.selected)
 
     def select_weight(self, layer: int, neuron: int, source: int | None) -> None:
-        """Select weights[layer-1][neuron, source] (source None: the bias) as a click on its line does."""
-        if self.session.select_weight(layer, neuron, source):
-            self._on_selection(layer, neuron)
+        """Select weights[layer-1][neuron, source] (source None: the bias) as a click on its line does:
+        through the Session, whose signals bring the inspector to the front and move every view."""
+        self.session.select_weight(layer, neuron, source)
 
     def _on_selection(self, layer: int, _index: int) -> None:
         if layer >= 0:
             self.docks.inspector_to_front()
+
+    def _on_parameter(self) -> None:
+        if self.session.parameter is not None:
+            self.docks.inspector_to_front()  # a weight clicked in the network: its slider comes into sight
 
     def show_lab(self) -> None:
         self.docks.show_lab()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSlider
 
 from engine import functions
@@ -271,3 +272,26 @@ def test_a_squeezed_inspector_never_draws_its_rows_over_each_other(qtbot, qapp):
     formula = inspector.formulaLabel
     assert formula.height() >= formula.heightForWidth(formula.width())  # every wrapped line in sight
     session.shutdown()
+
+
+def test_a_click_on_a_sliders_name_selects_that_parameter(qtbot, digits):
+    digits.set_hidden([16])  # a 784-16-10 network: select an output neuron's weights
+    inspector = _inspector(qtbot, digits)
+    digits.select_neuron(2, 4)
+    names = [name for name, _ in inspector._rows]
+    with qtbot.waitSignal(digits.parameterChanged):
+        qtbot.mouseClick(names[11], Qt.MouseButton.LeftButton)
+    assert digits.parameter == (2, 4, 11) and digits.selected == (2, 4)
+    assert [k for k, name in enumerate(names) if name.selected] == [11]
+    assert not inspector.biasName.selected
+    qtbot.mouseClick(inspector.biasName, Qt.MouseButton.LeftButton)
+    assert digits.parameter == (2, 4, None) and inspector.biasName.selected
+    assert not any(name.selected for name in names)
+    # a weight selected elsewhere (the network view) of a neuron with 784 inputs: its row is scrolled to
+    digits.select_weight(1, 3, 700)
+    rows = inspector._rows
+    assert [k for k, (name, _) in enumerate(rows) if name.selected] == [700]
+    top = inspector.scroll.verticalScrollBar().value()
+    assert top <= rows[700][0].y() <= top + inspector.scroll.viewport().height()
+    digits.select_neuron(1, 3)  # the neuron alone: no name is highlighted
+    assert not any(name.selected for name, _ in rows)

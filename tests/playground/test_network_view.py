@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from engine.network import Network
 from playground import theme
 from playground.session import Session
+from playground.views.network.color_sources import SOURCES, LegendSpec, NeuronColors
+from playground.views.network.hit_testing import HIT_SLOP
 from playground.views.network.network_view import EDGE_BUDGET, NetworkView
 
 SIZE = (1000, 640)
@@ -173,6 +175,92 @@ def test_click_selects_a_neuron_and_highlights_its_incoming_edges(qtbot, xor):
     # a click on empty space clears the selection
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 200))
     assert xor.selected is None and not len(view._selected_edges.weights)
+
+
+def _distance_to_segments(p: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    d = ends - starts
+    t = np.clip(np.sum((p - starts) * d, axis=1) / np.maximum(np.sum(d * d, axis=1), 1e-12), 0, 1)
+    return np.hypot(*(starts + t[:, None] * d - p).T)
+
+
+def _lone_edges(view: NetworkView, fan_index: int) -> list[tuple[int, int, int]]:
+    """(layer, neuron, source) of the drawn edges of one fan whose midpoint is clear of every other
+    drawn line and neuron by more than the click tolerance: a click there can only mean that edge."""
+    fans = view._edge_fans
+    starts = np.vstack([f.starts for f in fans])
+    ends = np.vstack([f.ends for f in fans])
+    fan = fans[fan_index]
+    lone = []
+    for k in range(len(fan.weights)):
+        mid = (fan.starts[k] + fan.ends[k]) / 2
+        second_nearest = np.sort(_distance_to_segments(mid, starts, ends))[1]
+        near_neuron = any(np.hypot(*(geo.centres - mid).T).min() < geo.radius + HIT_SLOP + 2
+                          for geo in view.layout_.layers)
+        if second_nearest > HIT_SLOP + 2 and not near_neuron:
+            lone.append((fan_index + 1, int(fan.targets[k]), int(fan.sources[k])))
+    return lone
+
+
+@pytest.mark.parametrize("fan_index", [0, 1])
+def test_a_click_on_an_edge_selects_that_weight_and_highlights_its_line(qtbot, digits, fan_index):
+    view = _view(qtbot, digits)
+    lone = _lone_edges(view, fan_index)[:6]
+    assert lone, "no edge stands alone in this layout"
+    for layer, neuron, source in lone:
+        digits.select_neuron(-1, -1)
+        mid = view.edge_midpoint(layer, neuron, source)
+        with qtbot.waitSignal(digits.parameterChanged):
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=mid.toPoint())
+        assert digits.parameter == (layer, neuron, source)
+        assert digits.selected == (layer, neuron)  # its neuron too: the inspector and the lab follow
+        assert digits.parameter_value() == float(digits.network.weights[layer - 1][neuron, source])
+        # the line is drawn in the highlight colour, and its tooltip still names the weight
+        line = view._weight_line.line()
+        assert view._weight_line.isVisible()
+        np.testing.assert_allclose([line.x1(), line.y1()], view.layout_.layers[layer - 1].centres[source])
+        np.testing.assert_allclose([line.x2(), line.y2()], view.layout_.layers[layer].centres[neuron])
+        if layer > 1:  # (a first-layer line runs under the digit's panel, as the neuron's own fan)
+            np.testing.assert_allclose(_pixel(_grab(view), mid), theme.rgb(theme.HIGHLIGHT), atol=40)
+        w = float(digits.network.weights[layer - 1][neuron, source])
+        assert f"weight w = {w:.4f}" in view.tooltip_at(view.mapToScene(mid.toPoint()))
+    # a click on a neuron selects the neuron alone again
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.neuron_center(2, 3).toPoint())
+    assert digits.selected == (2, 3) and digits.parameter is None and not view._weight_line.isVisible()
+
+
+def test_the_view_colours_by_the_sessions_colour_source(qtbot, xor, monkeypatch):
+    """A colour source is a small object: registered under a Session colour source's name, the view
+    draws what it returns as soon as the Session switches to it."""
+
+    class Constant:
+        name = "gradients"
+        edge_legend = "lines: a test source"
+
+        def legend(self, network, image_input):
+            return [LegendSpec("test", "test values", "diverging")]
+
+        def neurons(self, session, image_input):
+            values = [np.full(n, 0.5) for n in session.network.sizes]
+            colors = [theme.diverging(v, 1.0) for v in values]
+            return NeuronColors(values, colors, {"test": ("−1", "1")})
+
+        def edge_values(self, session, layer):
+            return -np.abs(session.network.weights[layer - 1])  # every line blue
+
+    monkeypatch.setitem(SOURCES, "gradients", Constant())
+    view = _view(qtbot, xor)
+    xor.set_color_source("gradients")
+    qtbot.wait(20)
+    assert view.legend.edge_text.text() == "lines: a test source"
+    assert list(view.legend.entries) == ["test"]
+    pixels = _grab(view)
+    expected = theme.diverging(0.5, 1.0)[:3]
+    for layer in range(1, 3):
+        for i in range(xor.network.sizes[layer]):
+            np.testing.assert_allclose(_pixel(pixels, view.neuron_center(layer, i)), expected, atol=3)
+    assert all((fan.weights <= 0).all() for fan in view._edge_fans)
+    xor.set_color_source("activations")  # and back: the activations' own legend
+    assert "tanh activation" in [e.title.text() for e in view.legend.entries.values()]
 
 
 def test_clicking_an_input_pixel_selects_it(qtbot, digits):

@@ -376,3 +376,23 @@ def test_the_pan_hint_shows_only_while_part_of_the_graph_is_out_of_sight(qtbot, 
     assert lab.graphView.transform().m11() >= 0.75
     lab.show_preset("seed")
     assert lab.panHint.text() == ""
+
+
+def test_a_lab_given_a_session_observes_it(qtbot, xor):
+    lab = NeuronLab(xor)
+    qtbot.addWidget(lab)
+    lab.show()
+    qtbot.waitExposed(lab)
+    lab.explain(1, 1)
+    assert lab.preset == "explained" and lab.explained.neuron == (1, 1)
+    assert lab.output == pytest.approx(float(xor.activations()[1][1]), abs=1e-6)
+    with pytest.raises(ValueError, match="input neuron"):
+        lab.explain(0, 0)
+    assert lab.explained.neuron == (1, 1)  # a refused neuron leaves the lab as it was
+    xor.set_bias(1, 1, float(xor.network.biases[0][1]) + 2.0)  # followed, at most 10 times a second
+    qtbot.waitUntil(lambda: abs(lab.output - float(xor.activations()[1][1])) < 1e-6)
+    xor.select_neuron(2, 0)  # a selection made anywhere: the lab explains that neuron
+    assert lab.explained.neuron == (2, 0)
+    assert lab.output == pytest.approx(float(xor.activations()[2][0]), abs=1e-6)
+    xor.set_hidden([3])  # a new structure: its neuron is gone, the lab shows the seed's again
+    assert lab.preset == "seed" and lab.explained.neuron is None
