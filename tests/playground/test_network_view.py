@@ -272,7 +272,7 @@ def test_clicking_an_input_pixel_selects_it(qtbot, digits):
 def test_selecting_a_first_layer_neuron_shows_its_weights_as_a_picture(qtbot, digits):
     view = _view(qtbot, digits)
     digits.select_neuron(1, 4)
-    assert view._weights_image.isVisible()
+    assert view.weights_picture.image.isVisible()
     pixels = _grab(view)
     w = digits.network.weights[0][4]
     x0, y0, side = view.layout_.weights_image
@@ -453,7 +453,7 @@ def test_the_note_and_the_legend_fit_a_narrow_view(qtbot, digits):
 @pytest.mark.parametrize("size", [(1000, 640), (700, 460)])
 def test_no_edge_runs_through_the_hint_under_the_digit(qtbot, digits, size):
     view = _view(qtbot, digits, size=size)
-    caption = view._weights_caption
+    caption = view.weights_picture.caption
     assert "Click a neuron" in caption.text()
     rect = caption.sceneBoundingRect()
     pixels = _grab(view)
@@ -462,4 +462,4 @@ def test_no_edge_runs_through_the_hint_under_the_digit(qtbot, digits, size):
     assert np.abs(box[..., 0] - box[..., 2]).max() < 25
     # and the plain panel under the words stays clear of the first hidden layer
     hidden = view.layout_.layers[1]
-    assert view._weights_panel.sceneBoundingRect().right() < hidden.centres[:, 0].min() - hidden.radius
+    assert view.weights_picture.panel.sceneBoundingRect().right() < hidden.centres[:, 0].min() - hidden.radius

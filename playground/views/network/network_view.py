@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
     QMenu,
     QToolTip,
@@ -32,14 +31,14 @@ from playground.views.network.color_sources import color_source
 from playground.views.network.hit_testing import edge_at, neuron_at
 from playground.views.network.items import EdgeFan, EdgeLayerItem, NeuronLayerItem, rgba_pixmap
 from playground.views.network.layout import Layout, compute_layout, image_side
-from playground.views.network.legend import Legend, font, wrap_text
-from playground.views.network.words import VIEW_HELP, WEIGHTS_HINT, WEIGHTS_PICTURE_TIP, NetworkWords
+from playground.views.network.legend import Legend, font
+from playground.views.network.weights_picture import WeightsPicture
+from playground.views.network.words import VIEW_HELP, WEIGHTS_PICTURE_TIP, NetworkWords
 
 EDGE_BUDGET = 2000  # at most this many edges drawn in all (the strongest ones), so frames stay cheap
 MIN_EDGES_PER_GAP = 300
 IMAGE_EDGES_PER_NEURON = 8  # from a 784-pixel input, each neuron's 8 strongest weights are drawn
 SELECTED_EDGES = 32  # a selected neuron with more inputs shows this many of its strongest ones
-WEIGHTS_TEXT_WIDTH = 190.0  # the words beside a neuron's weights picture wrap at this width (or wider)
 
 
 class NetworkView(QGraphicsView):
@@ -88,8 +87,7 @@ class NetworkView(QGraphicsView):
         self._neuron_items: dict[int, NeuronLayerItem] = {}
         self._edge_fans: list[EdgeFan] = []  # painted by drawBackground, not scene items
         self._input_image: QGraphicsPixmapItem | None = None
-        self._weights_image: QGraphicsPixmapItem | None = None
-        self._weights_caption: QGraphicsSimpleTextItem | None = None
+        self.weights_picture: WeightsPicture | None = None  # a first-layer neuron's 784 weights
 
         n_gaps = len(self._sizes) - 1
         budget = max(MIN_EDGES_PER_GAP, EDGE_BUDGET // max(n_gaps, 1))
@@ -109,19 +107,7 @@ class NetworkView(QGraphicsView):
                 self._input_image.setZValue(2)
                 self._input_frame = self._scene.addRect(QRectF(), QPen(QColor(theme.NEURON_OUTLINE)))
                 self._input_frame.setZValue(2)
-                self._weights_image = self._scene.addPixmap(rgba_pixmap(np.zeros((1, 1, 4), np.uint8)))
-                self._weights_image.setTransformationMode(Qt.TransformationMode.FastTransformation)
-                self._weights_image.setZValue(2)
-                self._weights_frame = self._scene.addRect(QRectF(), QPen(QColor(theme.NEURON_OUTLINE)))
-                self._weights_frame.setZValue(2)
-                self._weights_caption = self._scene.addSimpleText("", font(11))
-                self._weights_caption.setBrush(QColor(theme.TEXT_DIM))
-                self._weights_caption.setZValue(2)
-                # a plain panel under the picture and its caption, so edges leaving the digit do not
-                # run through the words
-                self._weights_panel = self._scene.addRect(QRectF(), QPen(Qt.PenStyle.NoPen),
-                                                          QColor(theme.BACKGROUND))
-                self._weights_panel.setZValue(1.5)
+                self.weights_picture = WeightsPicture(self._scene)
                 continue
             item = NeuronLayerItem(np.zeros((n, 2)), 4.0)
             item.setZValue(3)
@@ -194,10 +180,7 @@ class NetworkView(QGraphicsView):
             self._input_image.setPos(x0, y0)
             self._input_image.setScale(side / self._image_side)
             self._input_frame.setRect(QRectF(x0 - 1, y0 - 1, side + 2, side + 2))
-            wx, wy, ws = layout.weights_image
-            self._weights_image.setPos(wx, wy)
-            self._weights_image.setScale(ws / self._image_side)
-            self._weights_frame.setRect(QRectF(wx - 1, wy - 1, ws + 2, ws + 2))
+            self.weights_picture.place(layout, self._image_side)
         xs = [geo.x for geo in layout.layers]
         room = min(np.diff(xs)) - 8 if len(xs) > 1 else w
         for l, caption in enumerate(self._captions):
@@ -360,6 +343,12 @@ class NetworkView(QGraphicsView):
         self._show_weights_image((layer, index) if layer == 1 else None)
         self._show_parameter()
 
+    def _show_weights_image(self, selected: tuple[int, int] | None) -> None:
+        if self.weights_picture is not None:
+            w = None if selected is None else self._session.network.weights[0][selected[1]]
+            name = "" if selected is None else f"{self.words.layer_name(1)} neuron {selected[1]}"
+            self.weights_picture.show(self.layout_, self._image_side, w, name)
+
     def _show_parameter(self) -> None:
         """Highlight the selected weight's line (drawn even when it is not among the strongest shown),
         or ring the neuron whose bias is selected."""
@@ -380,42 +369,6 @@ class NetworkView(QGraphicsView):
             self._weight_line.setLine(float(sx), float(sy), float(x), float(y))
             self._weight_line.setZValue(self._selected_item.zValue() + 0.5)  # under a digit, as its fan
             self._weight_line.show()
-
-    def _show_weights_image(self, selected: tuple[int, int] | None) -> None:
-        if self._weights_image is None:
-            return
-        wx, wy, ws = self.layout_.weights_image
-        caption = self._weights_caption
-        # the words may reach out of the square to the right, but not as far as the first hidden layer
-        hidden = self.layout_.layers[1]
-        room = float(np.min(hidden.centres[:, 0])) - hidden.radius - 12 - wx
-        if selected is None:
-            # the hint sits in the empty square where the picture will appear
-            self._weights_image.hide()
-            caption.setText(wrap_text(WEIGHTS_HINT, caption.font(), ws - 12))
-            bounds = caption.boundingRect()
-            if bounds.width() > ws - 12 or bounds.height() > ws - 12:  # a small square: spill over
-                caption.setText(wrap_text(WEIGHTS_HINT, caption.font(), min(WEIGHTS_TEXT_WIDTH, room)))
-            caption.setPos(wx + 6, wy + 6)
-        else:
-            index = selected[1]
-            w = self._session.network.weights[0][index]
-            limit = float(np.max(np.abs(w))) or 1.0
-            side = self._image_side
-            self._weights_image.setPixmap(rgba_pixmap(theme.diverging(w, limit).reshape(side, side, 4)))
-            self._weights_image.show()
-            width = min(max(ws, WEIGHTS_TEXT_WIDTH), room)
-            caption.setText(wrap_text(f"weights of {self.words.layer_name(1)} neuron {index}:\n"
-                                      "orange excites, blue inhibits", caption.font(), width))
-            height = caption.boundingRect().height()
-            input_bottom = self.layout_.layers[0].image[1] + self.layout_.layers[0].image[2]
-            if wy - 4 - height >= input_bottom + 2:
-                caption.setPos(wx, wy - 4 - height)  # between the digit and its weights
-            else:  # a narrow view wraps the words to more lines than the gap holds: under the square
-                caption.setPos(wx, wy + ws + 4)
-        # a plain panel under the square and its words, so no edge runs through them
-        area = caption.sceneBoundingRect().united(QRectF(wx, wy, ws, ws))
-        self._weights_panel.setRect(area.adjusted(-4, -4, 4, 4))
 
     # ------------------------------------------------------------------ hit testing
     def neuron_at(self, point: QPointF) -> tuple[int, int] | None:
@@ -456,8 +409,7 @@ class NetworkView(QGraphicsView):
         edge = self.edge_at(point)
         if edge is not None:
             return self.words.edge_tooltip(*edge)
-        if self._weights_image is not None and self._weights_image.isVisible() and \
-                self._weights_image.sceneBoundingRect().contains(point):
+        if self.weights_picture is not None and self.weights_picture.contains(point):
             return WEIGHTS_PICTURE_TIP
         for l, caption in enumerate(self._captions):
             if caption.sceneBoundingRect().contains(point):
