@@ -13,7 +13,7 @@ from engine.network import Network
 from playground import theme
 from playground.session import Session
 from playground.views.network.color_sources import SOURCES, LegendSpec, NeuronColors
-from playground.views.network.hit_testing import HIT_SLOP
+from playground.views.network.hit_testing import HIT_SLOP, edge_at
 from playground.views.network.network_view import EDGE_BUDGET, NetworkView
 
 SIZE = (1000, 640)
@@ -196,7 +196,8 @@ def _lone_edges(view: NetworkView, fan_index: int) -> list[tuple[int, int, int]]
         second_nearest = np.sort(_distance_to_segments(mid, starts, ends))[1]
         near_neuron = any(np.hypot(*(geo.centres - mid).T).min() < geo.radius + HIT_SLOP + 2
                           for geo in view.layout_.layers)
-        if second_nearest > HIT_SLOP + 2 and not near_neuron:
+        hidden = view.weights_picture is not None and view.weights_picture.covers(QPointF(*mid))
+        if second_nearest > HIT_SLOP + 2 and not near_neuron and not hidden:
             lone.append((fan_index + 1, int(fan.targets[k]), int(fan.sources[k])))
     return lone
 
@@ -463,3 +464,17 @@ def test_no_edge_runs_through_the_hint_under_the_digit(qtbot, digits, size):
     # and the plain panel under the words stays clear of the first hidden layer
     hidden = view.layout_.layers[1]
     assert view.weights_picture.panel.sceneBoundingRect().right() < hidden.centres[:, 0].min() - hidden.radius
+
+
+def test_lines_hidden_under_the_weights_panel_do_not_answer_a_click(qtbot, digits):
+    view = _view(qtbot, digits)
+    rect = view.weights_picture.panel.sceneBoundingRect()
+    fans = [(fan, l) for l, fan in enumerate(view._edge_fans, start=1)]
+    under = [QPointF(x, y) for x in np.arange(rect.left() + 2, rect.right() - 2, 2.0)
+             for y in np.arange(rect.top() + 2, rect.bottom() - 2, 2.0)
+             if edge_at(fans, np.array([x, y])) is not None]
+    assert under, "no line runs under the panel in this layout"
+    point = under[len(under) // 2]
+    assert view.edge_at(point) is None
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(point))
+    assert digits.parameter is None and digits.selected is None

@@ -396,3 +396,31 @@ def test_a_lab_given_a_session_observes_it(qtbot, xor):
     assert lab.output == pytest.approx(float(xor.activations()[2][0]), abs=1e-6)
     xor.set_hidden([3])  # a new structure: its neuron is gone, the lab shows the seed's again
     assert lab.preset == "seed" and lab.explained.neuron is None
+
+
+def test_the_explained_neuron_follower_needs_no_qt():
+    """ExplainedNeuron reads any object with the Session's few names: here a plain stand-in."""
+    from types import SimpleNamespace
+
+    from playground.views.lab.explained import ExplainedNeuron
+
+    net = Network([2, 3, 1], activation="tanh", output="sigmoid", seed=4)
+    x = np.array([0.5, -1.0])
+    stand_in = SimpleNamespace(network=net, input_caption="x", parameter=None,
+                               activations=lambda: [np.asarray(a) for a in net.activations(x)],
+                               input_labels=lambda layer: [f"x{k + 1}" for k in range(net.sizes[layer])])
+    follower = ExplainedNeuron(stand_in)
+    assert follower.numbers() is None and follower.follow_selection(1, 2) is None  # nothing explained yet
+    numbers = follower.explain(1, 2)
+    np.testing.assert_array_equal(numbers.weights, net.weights[0][2])
+    np.testing.assert_array_equal(numbers.inputs, x)
+    assert numbers.bias == float(net.biases[0][2]) and numbers.activation == "tanh"
+    with pytest.raises(ValueError):
+        follower.explain(1, 3)  # no such neuron: the old one stays
+    assert follower.neuron == (1, 2)
+    assert follower.follow_selection(0, 1) is None and follower.neuron == (1, 2)  # an input: not followed
+    assert follower.follow_selection(2, 0).activation == "sigmoid" and follower.neuron == (2, 0)
+    stand_in.parameter = (2, 0, 1)
+    assert follower.selected_parameter() == (2, 0, 1)
+    stand_in.parameter = (1, 0, 1)  # another neuron's weight
+    assert follower.selected_parameter() is None

@@ -381,6 +381,8 @@ class NetworkView(QGraphicsView):
         """(layer, neuron, source) of the drawn edge under a scene point, or None.
 
         Where lines cross, the one painted on top wins: a highlighted one, else the strongest."""
+        if self.weights_picture is not None and self.weights_picture.covers(point):
+            return None  # the lines there are hidden under the picture's panel
         sel = self._session.selected
         fans = [(self._selected_edges, sel[0] if sel else 0)]
         fans += [(fan, l) for l, fan in enumerate(self._edge_fans, start=1)]

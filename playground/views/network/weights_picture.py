@@ -42,6 +42,10 @@ class WeightsPicture:
         """Whether a scene point is on the picture (not on the hint)."""
         return self.image.isVisible() and self.image.sceneBoundingRect().contains(point)
 
+    def covers(self, point: QPointF) -> bool:
+        """Whether a scene point is on the panel, where no line shows (nor answers a click)."""
+        return self.panel.sceneBoundingRect().contains(point)
+
     def show(self, layout: Layout, side: int, weights: np.ndarray | None, name: str) -> None:
         """Show `weights` (one per pixel) of the neuron called `name`, or with None the hint."""
         wx, wy, ws = layout.weights_image
