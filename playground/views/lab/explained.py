@@ -49,7 +49,7 @@ class ExplainedNeuron:
         network does not have or one without weights."""
         sizes = self._session.network.sizes
         if layer < 1:
-            raise ValueError("an input neuron has no weights: it just holds the input value")
+            raise ValueError("an input neuron has no weights, it just holds the input value")
         if layer >= len(sizes) or not 0 <= index < sizes[layer]:
             raise ValueError(f"the network has no neuron {index} in layer {layer}")
         numbers = self.numbers_of(layer, index)
