@@ -85,7 +85,7 @@ def measure_panel(panel, session, before_stroke=None, repeats: int = REPEATS) ->
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     from playground.session import Session
-    from playground.views.digit_pad import DigitPanel
+    from playground.views.digits.digit_pad import DigitPanel
 
     session = Session()  # the default preset: the shipped digits model
     net = session.network

@@ -57,7 +57,7 @@ def land(session, weights) -> None:
 
 def bench_view(app, hidden: list[int], frames: int) -> None:
     from playground.session import Session
-    from playground.views.network_view import NetworkView
+    from playground.views.network.network_view import NetworkView
 
     session = Session(preset="3Blue1Brown digits")
     session.set_hidden(hidden)
@@ -118,7 +118,7 @@ def bench_view(app, hidden: list[int], frames: int) -> None:
 
 def bench_inspector(app, frames: int) -> None:
     from playground.session import Session
-    from playground.views.inspector import RUN_REFRESH_HZ, NeuronInspector
+    from playground.views.inspector.inspector import RUN_REFRESH_HZ, NeuronInspector
 
     session = Session(preset="3Blue1Brown digits")
     inspector = NeuronInspector(session)
@@ -149,7 +149,7 @@ def bench_inspector(app, frames: int) -> None:
 
 def bench_boundary(app, frames: int) -> None:
     from playground.session import Session
-    from playground.views.boundary import GRID, BoundaryView
+    from playground.views.plots.boundary import GRID, BoundaryView
 
     session = Session(preset="Spiral")
     view = BoundaryView(session)

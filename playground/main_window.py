@@ -5,107 +5,38 @@ Every behaviour lives in the Session (the model) or in a view; the window wires 
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QColor,
-    QGuiApplication,
-    QIcon,
-    QKeySequence,
-    QPainter,
-    QPen,
-    QPixmap,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from playground import theme
+from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
 from playground.download_dialog import DownloadDialog
+from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
+from playground.icons import expression_graph_icon
 from playground.presets import DEFAULT_PRESET, PRESETS
 from playground.session import Session
-from playground.views.boundary import BoundaryView
 from playground.views.controls import Controls
-from playground.views.cost_plot import CostPlot
-from playground.views.digit_pad import DigitPanel
-from playground.views.expression_graph import NeuronLab
-from playground.views.inspector import NeuronInspector
-from playground.views.network_view import NetworkView
+from playground.views.digits.digit_pad import DigitPanel
+from playground.views.inspector.inspector import NeuronInspector
+from playground.views.lab.neuron_lab import NeuronLab
+from playground.views.network.network_view import NetworkView
+from playground.views.plots.boundary import BoundaryView
+from playground.views.plots.cost_plot import CostPlot
 from playground.views.sample_browser import SampleBrowser
 
 ORGANIZATION = "NeuralNetworkPlayground"
-APPLICATION = "Neural Network Playground"
-DEFAULT_SIZE = (1280, 800)
-# The saved dock layout carries this number; bump it when the default layout changes, so a layout saved
-# by an older version is ignored (the new default is used) instead of half-applied.
-LAYOUT_VERSION = 2
-BOTTOM_SHARE = 0.28  # the cost plot's share of the window height: the network view gets the most room
-LAB_SIZE = (1000, 660)  # the neuron lab opens floating at this size (less in a smaller window) ...
-LAB_READABLE = (700, 420)  # ... and floats again on "Explain" if it was docked somewhere smaller than this
-
-WHAT_AM_I_LOOKING_AT = """
-<h3>What am I looking at?</h3>
-<p>In the middle is a <b>neural network</b>. Each circle is a <b>neuron</b>; its brightness is its
-<i>activation</i> for the input shown above it. Columns are <b>layers</b>: the input on the left,
-the answer on the right.</p>
-<p>Each line is a <b>weight</b>: orange lines are positive (they excite the next neuron), blue ones
-negative (they hold it back); thicker means bigger. A neuron adds up its inputs times their weights,
-adds its <b>bias</b> (how easily it lights up), and squishes the sum with its <b>activation function</b>
-(sigmoid, ReLU or tanh).</p>
-<p><b>Step</b> (S or →) takes one step of <b>gradient descent</b>: it nudges every weight a little in the
-direction that lowers the <b>cost</b>, the number that says how wrong the network is.
-<b>Run</b> (Space) keeps stepping; the cost plot below shows it falling.</p>
-<p>Click a neuron to see its weights and bias as sliders in the inspector, and move them yourself.
-Right-click it and choose <i>Explain this neuron</i> to see its sum built step by step in the neuron lab,
-micrograd style.</p>
-"""
-
-
-def rich_tip(text: str) -> str:
-    """A tooltip as rich text, which Qt wraps into lines (plain text shows as one long line)."""
-    return f"<p>{html.escape(text)}</p>"
-
-
-def default_size() -> tuple[int, int]:
-    """DEFAULT_SIZE, or less on a smaller screen (a 1366x768 laptop), leaving room for the frame."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None or QGuiApplication.platformName() == "offscreen":  # its "screen" is a stand-in
-        return DEFAULT_SIZE
-    room = screen.availableGeometry()
-    return min(DEFAULT_SIZE[0], int(0.95 * room.width())), min(DEFAULT_SIZE[1], int(0.92 * room.height()))
-
-
-def expression_graph_icon(side: int = 32) -> QIcon:
-    """A tiny draw_dot picture for the lab's toolbar button: two values into an operator, one result."""
-    pixmap = QPixmap(side, side)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    u = side / 32
-    p.setPen(QPen(QColor(theme.TEXT), 1.6 * u))
-    p.drawLine(int(9 * u), int(8 * u), int(17 * u), int(16 * u))
-    p.drawLine(int(9 * u), int(24 * u), int(17 * u), int(16 * u))
-    p.drawLine(int(17 * u), int(16 * u), int(24 * u), int(16 * u))
-    for colour, (x, y) in ((theme.POSITIVE, (2, 4)), (theme.NEGATIVE, (2, 20))):
-        p.fillRect(int(x * u), int(y * u), int(10 * u), int(8 * u), QColor(colour))
-    p.setBrush(QColor(theme.TEXT))
-    p.drawEllipse(int(13 * u), int(12 * u), int(8 * u), int(8 * u))
-    p.fillRect(int(23 * u), int(12 * u), int(8 * u), int(8 * u), QColor(theme.GOOD))
-    p.end()
-    return QIcon(pixmap)
+# app.py and tests import these names from here, as before the docks and words had their own modules
+__all__ = ["APPLICATION", "LAB_READABLE", "LAB_SIZE", "LAYOUT_VERSION", "ORGANIZATION", "MainWindow",
+           "settings"]
 
 
 def settings() -> QSettings:
@@ -126,12 +57,6 @@ class MainWindow(QMainWindow):
             name = preset or remembered
             session = Session(preset=name if name in PRESETS else DEFAULT_PRESET)
         self.session = session
-        self.setDockNestingEnabled(True)
-        # the right column (inspector or digit pad, and the decision boundary) runs the full height;
-        # the cost plot runs under the controls and the network
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-
         # centre: the shown sample above the network drawn as a graph
         self.networkView = NetworkView(session)
         self.sampleBrowser = SampleBrowser(session)
@@ -146,35 +71,14 @@ class MainWindow(QMainWindow):
         self.controls = Controls(session)
         self.inspector = NeuronInspector(session)
         self.digitPanel = DigitPanel(session)
-        self.lab = NeuronLab()
+        self.lab = NeuronLab(session)
         self.costPlot = CostPlot(session)
         self.boundary = BoundaryView(session)
-        area = Qt.DockWidgetArea
-        self.controlsDock = self._dock("controlsDock", "Controls", self.controls, area.LeftDockWidgetArea)
-        self.inspectorDock = self._dock("inspectorDock", "Neuron inspector", self.inspector,
-                                        area.RightDockWidgetArea)
-        self.digitsDock = self._dock("digitsDock", "Draw a digit", self.digitPanel, area.RightDockWidgetArea)
-        # 2-D data: the boundary under the inspector, so a slider's effect on it is seen at once
-        self.boundaryDock = self._dock("boundaryDock", "Decision boundary", self.boundary,
-                                       area.RightDockWidgetArea)
-        self.costDock = self._dock("costDock", "Cost", self.costPlot, area.BottomDockWidgetArea)
-        # The lab needs room to be read: it opens as its own floating window (placed by show_lab), and
-        # docks as a tab beside the cost if its title bar is double-clicked. In a scroll area, its
-        # controls never set a minimum size on the main window.
-        lab_scroll = QScrollArea()
-        lab_scroll.setObjectName("labScroll")
-        lab_scroll.setWidgetResizable(True)
-        lab_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        lab_scroll.setWidget(self.lab)
-        self.labDock = self._dock("labDock", "Neuron lab", lab_scroll, area.BottomDockWidgetArea)
-        self.splitDockWidget(self.inspectorDock, self.boundaryDock, Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.inspectorDock, self.digitsDock)
-        self.tabifyDockWidget(self.costDock, self.labDock)
-        self.labDock.hide()
-        self.labDock.setFloating(True)
-        self._lab_placed = False
-        self.labDock.visibilityChanged.connect(self._lab_visibility)
-        self.costDock.raise_()
+        self.docks = DockLayout(self, self.controls, self.inspector, self.digitPanel, self.boundary,
+                                self.costPlot, self.lab)
+        d = self.docks
+        self.controlsDock, self.inspectorDock, self.digitsDock = d.controls, d.inspector, d.digits
+        self.boundaryDock, self.costDock, self.labDock = d.boundary, d.cost, d.lab
 
         self._build_toolbar()
         self._build_menus()
@@ -190,16 +94,9 @@ class MainWindow(QMainWindow):
         session.structureChanged.connect(self._sync_preset_menu)
         session.settingsChanged.connect(self._sync_preset_menu)
         session.selectionChanged.connect(self._on_selection)
+        session.parameterChanged.connect(self._on_parameter)
         self.networkView.explainRequested.connect(self.explain_neuron)
         self.inspector.explainRequested.connect(self.explain_neuron)
-        # The lab follows its neuron at most 10 times a second: enough to watch, cheap during Run.
-        self._explained: tuple[int, int] | None = None
-        self._lab_follow = QTimer(self)
-        self._lab_follow.setSingleShot(True)
-        self._lab_follow.setInterval(100)
-        self._lab_follow.timeout.connect(self._follow_explained)
-        session.networkChanged.connect(self._schedule_follow)
-        session.inputChanged.connect(self._schedule_follow)
         self._eta_timer = QTimer(self)
         self._eta_timer.setInterval(250)
         self._eta_timer.timeout.connect(self._update_counters)
@@ -209,10 +106,10 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray) and not state.isEmpty():
             # False for a state saved with another LAYOUT_VERSION: the default layout then stays
             self._layout_restored = self.restoreState(state, LAYOUT_VERSION)
-            self._lab_placed = self._layout_restored
+            self.docks.lab_placed = self._layout_restored
         self._sync_preset_menu()
         self._measure_baseline()
-        self._auto_docks()
+        self.docks.fit_data(session.dataset.is_image, session.selected is not None)
         self._update_counters()
         # The window's minimum size must follow the docks shown now: a minimum left over from a dock
         # hidden since (the tall digit pad, with 2-D data) would make the window taller than asked.
@@ -230,13 +127,6 @@ class MainWindow(QMainWindow):
             "click a neuron to inspect it."), 15000)
 
     # ------------------------------------------------------------------ building
-    def _dock(self, name: str, title: str, widget: QWidget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
     def _build_toolbar(self) -> None:
         bar = self.addToolBar("Training")
         bar.setObjectName("trainingToolbar")
@@ -316,8 +206,7 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
 
         self.viewMenu = self.menuBar().addMenu("&View")
-        for dock in (self.controlsDock, self.inspectorDock, self.digitsDock, self.labDock, self.costDock,
-                     self.boundaryDock):
+        for dock in self.docks.all():
             self.viewMenu.addAction(dock.toggleViewAction())
 
         menu = self.menuBar().addMenu("&Help")
@@ -338,23 +227,7 @@ class MainWindow(QMainWindow):
         if not self._layout_restored:
             # first start: share the space out once the window has its size
             self._layout_restored = True
-            QTimer.singleShot(0, self._share_space)
-
-    def _share_space(self) -> None:
-        """The default layout: the network view in the middle gets most of the window."""
-        right = min(max(int(0.27 * self.width()), 400), 520)
-        self.resizeDocks([self.controlsDock, self.inspectorDock], [300, right], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.costDock], [int(BOTTOM_SHARE * self.height())], Qt.Orientation.Vertical)
-        self._share_right_column()
-
-    def _share_right_column(self) -> None:
-        """With 2-D data: the boundary about square under the inspector, at most half the column."""
-        if self.boundaryDock.isHidden() or self.boundaryDock.isFloating():
-            return
-        column = self.inspectorDock.height() + self.boundaryDock.height()
-        boundary = min(self.boundaryDock.width(), column // 2)
-        self.resizeDocks([self.inspectorDock, self.boundaryDock], [column - boundary, boundary],
-                         Qt.Orientation.Vertical)
+            QTimer.singleShot(0, self.docks.share_space)
 
     # ------------------------------------------------------------------ behaviour
     def select_neuron(self, layer: int, index: int) -> None:
@@ -363,80 +236,30 @@ class MainWindow(QMainWindow):
         if self.session.selected is not None:
             self._on_selection(*self.session.selected)
 
+    def select_weight(self, layer: int, neuron: int, source: int | None) -> None:
+        """Select weights[layer-1][neuron, source] (source None: the bias) as a click on its line does:
+        through the Session, whose signals bring the inspector to the front and move every view."""
+        self.session.select_weight(layer, neuron, source)
+
     def _on_selection(self, layer: int, _index: int) -> None:
-        # a click on a neuron brings its sliders to the front (they may be behind the digit pad's tab)
         if layer >= 0:
-            self.inspectorDock.show()
-            self.inspectorDock.raise_()
+            self.docks.inspector_to_front()
+
+    def _on_parameter(self) -> None:
+        if self.session.parameter is not None:
+            self.docks.inspector_to_front()  # a weight clicked in the network: its slider comes into sight
 
     def show_lab(self) -> None:
-        """Show the neuron lab big enough to read: floating over the window unless docked roomily."""
-        dock = self.labDock
-        if not dock.isFloating() and not dock.isHidden() and (
-                dock.width() < LAB_READABLE[0] or dock.height() < LAB_READABLE[1]):
-            self._lab_placed = False  # docked too small to read a graph: float it at a good size
-            dock.setFloating(True)
-        dock.show()
-        dock.raise_()
-        if dock.isFloating():
-            self._place_lab()
-            dock.activateWindow()
-
-    def _lab_visibility(self, visible: bool) -> None:
-        if visible and self.labDock.isFloating():
-            self._place_lab()  # the first time it opens (View menu, toolbar): a readable size, over us
-
-    def _place_lab(self) -> None:
-        if self._lab_placed:
-            return
-        self._lab_placed = True
-        frame = self.frameGeometry()
-        width = min(LAB_SIZE[0], int(0.9 * frame.width()))
-        height = min(LAB_SIZE[1], int(0.9 * frame.height()))
-        # over the lower middle of the window, where the cost plot is, so the network stays in sight above
-        top_left = QPoint(frame.center().x() - width // 2, frame.bottom() - height - 40)
-        screen = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
-        if screen.width() >= width and screen.height() >= height:  # keep it on the screen
-            top_left.setX(max(screen.left(), min(top_left.x(), screen.right() - width)))
-            top_left.setY(max(screen.top(), min(top_left.y(), screen.bottom() - height)))
-        self.labDock.resize(width, height)
-        self.labDock.move(top_left)
+        self.docks.show_lab()
 
     def explain_neuron(self, layer: int, index: int) -> None:
         """Open the neuron lab with this neuron's sum built from micrograd Values."""
-        s = self.session
-        if layer < 1:
-            self.statusBar().showMessage("An input neuron has no weights: it just holds the input value.",
-                                         8000)
-            return
         try:
-            self.lab.explain_neuron(**self._neuron_numbers(layer, index),
-                                    activation=s.network.layer_activation(layer),
-                                    input_labels=s.input_labels(layer - 1))
+            self.lab.explain(layer, index)
         except ValueError as exc:
-            self.statusBar().showMessage(f"The lab cannot explain this neuron: {exc}", 10000)
+            self.statusBar().showMessage(f"The lab cannot explain this neuron: {exc}.", 10000)
             return
-        self._explained = (layer, index)
         self.show_lab()
-
-    def _neuron_numbers(self, layer: int, index: int) -> dict:
-        """The numbers of one neuron for the shown input, as the lab takes them."""
-        s = self.session
-        net = s.network
-        role = "the output" if layer == len(net.sizes) - 1 else f"hidden layer {layer}"  # as the inspector
-        return {"weights": net.weights[layer - 1][index].astype(float),
-                "bias": float(net.biases[layer - 1][index]),
-                "inputs": s.activations()[layer - 1].astype(float),
-                "title": f"Neuron {index} of {role} ({s.input_caption})"}
-
-    def _schedule_follow(self) -> None:
-        if not self._lab_follow.isActive():  # not start(): during Run that would postpone it forever
-            self._lab_follow.start()
-
-    def _follow_explained(self) -> None:
-        """Keep the lab's explained neuron live: its graph follows sliders, training and the input."""
-        if self._explained is not None and self.labDock.isVisible():
-            self.lab.follow_explained(**self._neuron_numbers(*self._explained))
 
     def _on_run_toggled(self, on: bool) -> None:
         if on:
@@ -481,10 +304,8 @@ class MainWindow(QMainWindow):
         self.statusReadout.setText("   ".join(parts))
 
     def _on_structure(self) -> None:
-        self.lab.forget_explained()  # its neuron belonged to the network that was just replaced
-        self._explained = None
         self._measure_baseline()
-        self._auto_docks()
+        self.docks.fit_data(self.session.dataset.is_image, self.session.selected is not None)
         self._update_counters()
 
     def _sync_preset_menu(self) -> None:
@@ -496,26 +317,6 @@ class MainWindow(QMainWindow):
         cost, accuracy = self.session.evaluate("test")
         n = len(self.session.dataset.X_test)
         self._baseline = f"test accuracy {100 * accuracy:.1f}% on {n:,} test samples (cost {cost:.3f})"
-
-    def _auto_docks(self) -> None:
-        """Digits get the drawing pad; 2-D data gets the decision boundary."""
-        image = self.session.dataset.is_image
-        boundary_appears = not image and self.boundaryDock.isHidden()
-        # a Reset or a new layer size keeps the inspector in front while a neuron is selected
-        pad_to_front = image and (self.digitsDock.isHidden() or self.session.selected is None)
-        # hide before showing: for a moment both in the right column would need more than the window's
-        # height, and the window would grow to make room (and stay grown)
-        shown, hidden = self.digitsDock, self.boundaryDock
-        if not image:
-            shown, hidden = hidden, shown
-        hidden.hide()
-        shown.show()
-        if pad_to_front:
-            self.digitsDock.raise_()
-        elif not image:
-            self.inspectorDock.raise_()
-            if boundary_appears and self.isVisible():
-                QTimer.singleShot(0, self._share_right_column)
 
     # ------------------------------------------------------------------ files
     def open_model(self) -> None:
@@ -544,12 +345,7 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "What am I looking at?", WHAT_AM_I_LOOKING_AT)
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self, f"About {APPLICATION}",
-            f"<h3>{APPLICATION}</h3><p>See and touch a neural network: its neurons, weights and biases, "
-            "gradient descent step by step, digits you draw, and micrograd's expression graph.</p>"
-            "<p>Digits data: MNIST (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), CC BY-SA 3.0.</p>"
-            "<p>Built with Python, numpy, PySide6 (Qt) and pyqtgraph. MIT licence.</p>")
+        QMessageBox.about(self, f"About {APPLICATION}", ABOUT)
 
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -41,7 +41,7 @@ DATASET_TITLES = {
     "gauss": "Gaussian clusters (2-D)",
 }
 
-ACTIVATIONS = [
+ACTIVATION_CHOICES = [  # (shown text, engine name, tooltip) for the hidden layers
     ("sigmoid", "sigmoid",
      "Sigmoid squishes any weighted sum into the range 0..1: big positive z gives nearly 1, big negative "
      "nearly 0.\nIt is the activation of 3Blue1Brown's videos."),
@@ -50,7 +50,7 @@ ACTIVATIONS = [
     ("tanh", "tanh", "tanh squishes the weighted sum into -1..1, centred on zero, so a neuron can say "
      "'no' as strongly as 'yes'."),
 ]
-OUTPUTS = [
+OUTPUT_CHOICES = [
     ("sigmoid", "sigmoid", "Each output is squished into 0..1 on its own: a yes/no score per class."),
     ("softmax", "softmax", "Softmax turns the outputs into probabilities that add up to 1: "
      "the classes compete for the answer."),
@@ -224,14 +224,14 @@ class Controls(QScrollArea):
         self.shapeLabel = QLabel()
         self.shapeLabel.setToolTip("Neurons per layer, from the inputs (left) to the outputs (right).")
         self.activationCombo = _combo(
-            "activationCombo", ACTIVATIONS,
+            "activationCombo", ACTIVATION_CHOICES,
             "The activation function of the hidden neurons: what a neuron does with its weighted sum "
             "z = w·a + b\n(the inputs times the weights, plus the bias: the bias says how easily the neuron "
             "lights up).")
         self.activationCombo.activated.connect(
             lambda _i: session.set_activation(self.activationCombo.currentData()))
-        self.outputCombo = _combo("outputCombo", OUTPUTS, "How the output layer turns its weighted sums "
-                                  "into answers.")
+        self.outputCombo = _combo("outputCombo", OUTPUT_CHOICES,
+                                  "How the output layer turns its weighted sums into answers.")
         self.outputCombo.activated.connect(lambda _i: session.set_output(self.outputCombo.currentData()))
         box = QGroupBox("Network")
         form = QFormLayout(box)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage
 from engine.training import Trainer
 from playground import theme
 from playground.session import Session
-from playground.views.boundary import GRID, BoundaryView
+from playground.views.plots.boundary import GRID, BoundaryView
 
 QUADRANTS = [(0.5, 0.5), (-0.5, 0.5), (-0.5, -0.5), (0.5, -0.5)]
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF
 
 from playground.history import MAX_TRAINING_POINTS
 from playground.session import Session
-from playground.views.cost_plot import HEADROOM, STEP_RANGES, CostPlot, nice_ceiling
+from playground.views.plots.cost_plot import HEADROOM, STEP_RANGES, CostPlot, nice_ceiling
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_the_axes_follow_the_data_in_nice_steps(plot):
 
 def test_during_run_the_plot_redraws_at_most_ten_times_a_second(plot, monkeypatch):
     widget, session = plot
-    import playground.views.cost_plot as cost_plot
+    import playground.views.plots.cost_plot as cost_plot
 
     later = cost_plot.time.monotonic() + 60.0
     monkeypatch.setattr(cost_plot.time, "monotonic", lambda: later)  # all within one instant

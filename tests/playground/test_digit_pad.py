@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 
 from engine.preprocess import centre_of_mass, draw_stroke, to_mnist
 from playground.session import Session
-from playground.views.digit_chart import shares
-from playground.views.digit_pad import DRAWING, NOT_DIGITS, DigitPanel
+from playground.views.digits.digit_pad import DRAWING, NOT_DIGITS, DigitPanel
+from playground.views.digits.prediction_chart import shares
 
 
 @pytest.fixture

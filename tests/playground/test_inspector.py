@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSlider
 
 from engine import functions
 from engine.network import Network
 from playground.session import Session
-from playground.views.activation_plot import softmax_curve
-from playground.views.inspector import HINT, STEPS_PER_UNIT, NeuronInspector, fmt, initial_limit
-from playground.views.network_view import NetworkView
+from playground.views.inspector.activation_plot import softmax_curve
+from playground.views.inspector.inspector import HINT, NeuronInspector
+from playground.views.inspector.sliders import STEPS_PER_UNIT, initial_limit, three_decimals
+from playground.views.network.network_view import NetworkView
 
 
 def _inspector(qtbot, session: Session) -> NeuronInspector:
@@ -51,7 +53,7 @@ def test_an_input_neuron_says_it_has_no_weights(qtbot, xor):
     inspector = _inspector(qtbot, xor)
     xor.select_neuron(0, 1)
     assert "no weights" in inspector.hintLabel.text()
-    assert fmt(float(xor.input[1])) in inspector.hintLabel.text()
+    assert three_decimals(float(xor.input[1])) in inspector.hintLabel.text()
     assert not inspector.body.isVisible() and _slider(inspector, "weightSlider0") is None
 
 
@@ -64,7 +66,7 @@ def test_one_slider_per_incoming_weight_showing_its_value(qtbot, xor):
         slider = _slider(inspector, f"weightSlider{k}")
         assert slider is not None and slider.isVisible()
         assert slider.value() == round(float(w[k]) * STEPS_PER_UNIT)
-        assert inspector._rows[k][1].value_label.text() == fmt(float(w[k]))
+        assert inspector._rows[k][1].value_label.text() == three_decimals(float(w[k]))
     assert _slider(inspector, f"weightSlider{n_in}") is None
     bias = _slider(inspector, "biasSlider")
     assert bias.value() == round(float(xor.network.biases[1][0]) * STEPS_PER_UNIT)
@@ -94,7 +96,7 @@ def test_moving_the_bias_slider_changes_the_network_exactly_as_the_engine_comput
     assert xor.activations()[layer][index] != pytest.approx(before[layer][index])
     assert xor.activations()[-1][0] != pytest.approx(before[-1][0])
     assert xor.activations()[layer][1] == before[layer][1]
-    assert inspector.bias.value_label.text() == fmt(value)
+    assert inspector.bias.value_label.text() == three_decimals(value)
 
 
 def test_moving_a_weight_slider_changes_the_network_exactly_as_the_engine_computes(qtbot, digits):
@@ -153,7 +155,7 @@ def test_a_value_beyond_the_range_is_shown_and_the_range_grows(qtbot, xor):
     big = 3 * limit + 0.37
     assert slider.maximum() >= big * STEPS_PER_UNIT and slider.minimum() == -slider.maximum()
     assert slider.value() == round(big * STEPS_PER_UNIT)
-    assert inspector._rows[1][1].value_label.text() == fmt(big)
+    assert inspector._rows[1][1].value_label.text() == three_decimals(big)
     # all the neuron's weight sliders share the range, so they stay comparable
     assert _slider(inspector, "weightSlider0").maximum() == slider.maximum()
 
@@ -166,10 +168,10 @@ def test_the_weighted_sum_is_written_out_with_the_engines_numbers(qtbot, xor):
     text = inspector.formulaLabel.text()
     w, a_prev, b = net.weights[1][0], acts[1], float(net.biases[1][0])
     for k in range(len(w)):
-        assert f"{fmt(float(w[k]))}</span>×{fmt(float(a_prev[k]))}" in text
-    assert fmt(b) in text
-    assert f"z = {fmt(float(zs[1][0]))}" in text
-    assert f"sigmoid({fmt(float(zs[1][0]))}) = <b>{fmt(float(acts[2][0]))}" in text
+        assert f"{three_decimals(float(w[k]))}</span>×{three_decimals(float(a_prev[k]))}" in text
+    assert three_decimals(b) in text
+    assert f"z = {three_decimals(float(zs[1][0]))}" in text
+    assert f"sigmoid({three_decimals(float(zs[1][0]))}) = <b>{three_decimals(float(acts[2][0]))}" in text
     # the hand sum of the written terms is z
     assert float(np.dot(w, a_prev) + b) == pytest.approx(float(zs[1][0]), abs=1e-5)
 
@@ -182,7 +184,7 @@ def test_a_big_neuron_writes_its_biggest_terms_and_sums_the_rest(qtbot, digits):
     biggest = np.argsort(-np.abs(terms))[:4]
     rest = float(np.delete(terms, biggest).sum())
     text = inspector.formulaLabel.text()
-    assert f"(780 smaller terms: {fmt(rest)})" in text
+    assert f"(780 smaller terms: {three_decimals(rest)})" in text
 
 
 def test_the_activation_plot_draws_f_and_marks_the_neuron(qtbot, xor):
@@ -252,7 +254,7 @@ def test_during_run_an_edit_lands_at_once_and_every_row_is_right_after_pause(qtb
     w = digits.network.weights[0][3]
     values = np.array([s.value() for s in inspector.weight_sliders()])
     np.testing.assert_array_equal(values, np.round(w.astype(float) * STEPS_PER_UNIT).astype(int))
-    assert inspector.bias.value_label.text() == fmt(float(digits.network.biases[0][3]))
+    assert inspector.bias.value_label.text() == three_decimals(float(digits.network.biases[0][3]))
 
 
 def test_a_squeezed_inspector_never_draws_its_rows_over_each_other(qtbot, qapp):
@@ -270,3 +272,26 @@ def test_a_squeezed_inspector_never_draws_its_rows_over_each_other(qtbot, qapp):
     formula = inspector.formulaLabel
     assert formula.height() >= formula.heightForWidth(formula.width())  # every wrapped line in sight
     session.shutdown()
+
+
+def test_a_click_on_a_sliders_name_selects_that_parameter(qtbot, digits):
+    digits.set_hidden([16])  # a 784-16-10 network: select an output neuron's weights
+    inspector = _inspector(qtbot, digits)
+    digits.select_neuron(2, 4)
+    names = [name for name, _ in inspector._rows]
+    with qtbot.waitSignal(digits.parameterChanged):
+        qtbot.mouseClick(names[11], Qt.MouseButton.LeftButton)
+    assert digits.parameter == (2, 4, 11) and digits.selected == (2, 4)
+    assert [k for k, name in enumerate(names) if name.selected] == [11]
+    assert not inspector.biasName.selected
+    qtbot.mouseClick(inspector.biasName, Qt.MouseButton.LeftButton)
+    assert digits.parameter == (2, 4, None) and inspector.biasName.selected
+    assert not any(name.selected for name in names)
+    # a weight selected elsewhere (the network view) of a neuron with 784 inputs: its row is scrolled to
+    digits.select_weight(1, 3, 700)
+    rows = inspector._rows
+    assert [k for k, (name, _) in enumerate(rows) if name.selected] == [700]
+    top = inspector.scroll.verticalScrollBar().value()
+    assert top <= rows[700][0].y() <= top + inspector.scroll.viewport().height()
+    digits.select_neuron(1, 3)  # the neuron alone: no name is highlighted
+    assert not any(name.selected for name, _ in rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.network import Network
+from playground import theme
 from playground.main_window import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, MainWindow, settings
 from playground.presets import DEFAULT_PRESET
 from playground.session import Session
-from playground.views.lab_canvas import LEGIBLE_ZOOM
+from playground.views.lab.graph_view import LEGIBLE_ZOOM
 
 
 def _window(qtbot, preset: str | None = None) -> MainWindow:
@@ -81,16 +83,40 @@ def test_the_step_shortcut_steps(qtbot):
     assert w.session.steps == 2
 
 
-def test_changing_the_activation_changes_the_view(qtbot):
+def _neuron_pixels_match_the_engine(view, session: Session) -> None:
+    """Every hidden and output neuron's centre pixel has the theme's colour for the activation a fresh
+    engine Network (same numbers, same activation functions) computes for the shown input."""
+    net = session.network
+    ref = Network(list(net.sizes), activation=net.activation, output=net.output, seed=99,
+                  dtype=net.weights[0].dtype)
+    ref.copy_parameters_from(net)
+    acts = [np.asarray(a, dtype=float) for a in ref.activations(session.input[None])]
+    image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    pixels = data[:, : 3 * image.width()].reshape(image.height(), image.width(), 3)
+    for layer in range(1, len(net.sizes)):
+        name = ref.layer_activation(layer)
+        layers = [k for k in range(1, len(acts)) if ref.layer_activation(k) == name]  # one shared scale
+        same = np.concatenate([acts[k].ravel() for k in layers])
+        expected = theme.colorize(*theme.activation_scale(name, same), acts[layer][0])[:, :3].astype(int)
+        for i in range(net.sizes[layer]):
+            centre = view.neuron_center(layer, i)
+            got = pixels[int(round(centre.y())), int(round(centre.x()))].astype(int)
+            np.testing.assert_allclose(got, expected[i], atol=3, err_msg=f"{name} neuron {layer},{i}")
+
+
+def test_changing_the_activation_recolours_the_neurons_as_the_engine_computes(qtbot):
     w = _window(qtbot, "XOR")
     combo = w.controls.activationCombo
-    before = _pixels(w.networkView)
+    _neuron_pixels_match_the_engine(w.networkView, w.session)
+    before = [a.copy() for a in w.session.activations()]
     index = combo.findData("relu")
     combo.setCurrentIndex(index)
     combo.activated.emit(index)
     assert w.session.network.activation == "relu"
     qtbot.wait(50)
-    assert not np.array_equal(before, _pixels(w.networkView))
+    assert not np.allclose(before[1], w.session.activations()[1])  # the switch changed the numbers ...
+    _neuron_pixels_match_the_engine(w.networkView, w.session)  # ... and the colours followed them
 
 
 def test_reset_restores_the_starting_weights(qtbot):
@@ -109,6 +135,72 @@ def test_select_neuron_selects_like_a_click(qtbot):
     w.select_neuron(1, 1)
     assert w.session.selected == (1, 1)
     assert w.inspectorDock.isVisible()
+
+
+def test_select_weight_selects_like_a_click_on_its_line(qtbot):
+    w = _window(qtbot, "XOR")
+    s, view = w.session, w.networkView
+    # a click on the line of weights[1][0, 1] (hidden neuron 1 -> the output)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.edge_midpoint(2, 0, 1).toPoint())
+    clicked = (s.parameter, s.selected, [name.selected for name, _ in w.inspector._rows])
+    assert clicked == ((2, 0, 1), (2, 0), [False, True])
+    s.select_neuron(-1, -1)
+    assert s.parameter is None and not any(name.selected for name, _ in w.inspector._rows)
+    w.digitsDock.raise_()
+    w.select_weight(2, 0, 1)
+    assert (s.parameter, s.selected, [name.selected for name, _ in w.inspector._rows]) == clicked
+    assert s.parameter_value() == float(s.network.weights[1][0, 1])
+    assert _in_front(w.inspectorDock)  # its sliders come to the front, as for a click
+    assert view._weight_line.isVisible() and not view._bias_ring.isVisible()
+    w.select_weight(1, 1, None)  # the bias of hidden neuron 1
+    assert s.parameter == (1, 1, None) and s.selected == (1, 1)
+    assert w.inspector.biasName.selected and not any(name.selected for name, _ in w.inspector._rows)
+    assert view._bias_ring.isVisible() and not view._weight_line.isVisible()
+    w.select_weight(1, 1, 7)  # XOR has no input 7: nothing changes
+    assert s.parameter == (1, 1, None)
+
+
+def test_select_weight_brings_the_sliders_in_front_of_the_digit_pad(qtbot):
+    w = _window(qtbot, "3Blue1Brown digits")
+    w.select_neuron(2, 5)
+    w.digitsDock.raise_()  # the user went back to drawing; the same neuron stays selected
+    assert not _in_front(w.inspectorDock)
+    w.select_weight(2, 5, 9)  # its neuron was already selected: no selectionChanged, still to the front
+    assert w.session.parameter == (2, 5, 9) and _in_front(w.inspectorDock)
+    assert [k for k, (name, _) in enumerate(w.inspector._rows) if name.selected] == [9]
+    # the same with a click on one of the neuron's lines in the network view
+    w.digitsDock.raise_()
+    view = w.networkView
+    fan = view._selected_edges  # the selected neuron's highlighted lines, drawn on top
+    k = int(np.argmax(np.abs(fan.weights)))
+    point = QPointF(*((fan.starts[k] + fan.ends[k]) / 2))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(point))
+    assert w.session.parameter == (2, 5, int(fan.sources[k])) and _in_front(w.inspectorDock)
+
+
+def test_the_lab_follows_a_selection_and_frames_the_selected_parameter(qtbot):
+    w = _window(qtbot, "XOR")
+    s, view, lab = w.session, w.networkView, w.lab
+    w.explain_neuron(1, 0)
+    _lab_shown(qtbot, w)
+    assert "Neuron 0 of hidden layer 1" in lab.title.text() and lab.graphView.marked is None
+    # a click on another neuron in the network view: the lab explains that one
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.neuron_center(1, 1).toPoint())
+    assert s.selected == (1, 1)
+    assert "Neuron 1 of hidden layer 1" in lab.title.text()
+    assert lab.output == pytest.approx(float(s.activations()[1][1]), abs=1e-6)
+    # a weight selected in the window: the lab frames that weight's box, with its value
+    w.select_weight(2, 0, 1)
+    assert "Neuron 0 of the output" in lab.title.text()
+    marked = lab.graphView.marked
+    assert marked is not None and marked.data == pytest.approx(float(s.network.weights[1][0, 1]))
+    assert marked is lab.expression.weights[lab.expression.shown_inputs.index(1)]
+    w.select_weight(2, 0, None)
+    assert lab.graphView.marked is lab.expression.named["b"]
+    # the lab showing its own example does not jump to the network's selection
+    lab.show_preset("seed")
+    w.select_neuron(1, 0)
+    assert lab.preset == "seed"
 
 
 def _in_front(dock) -> bool:

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from engine.network import Network
 from playground import theme
 from playground.session import Session
-from playground.views.network_view import EDGE_BUDGET, NetworkView
+from playground.views.network.color_sources import SOURCES, LegendSpec, NeuronColors
+from playground.views.network.hit_testing import HIT_SLOP, edge_at
+from playground.views.network.network_view import EDGE_BUDGET, NetworkView
 
 SIZE = (1000, 640)
 
@@ -175,6 +177,93 @@ def test_click_selects_a_neuron_and_highlights_its_incoming_edges(qtbot, xor):
     assert xor.selected is None and not len(view._selected_edges.weights)
 
 
+def _distance_to_segments(p: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    d = ends - starts
+    t = np.clip(np.sum((p - starts) * d, axis=1) / np.maximum(np.sum(d * d, axis=1), 1e-12), 0, 1)
+    return np.hypot(*(starts + t[:, None] * d - p).T)
+
+
+def _lone_edges(view: NetworkView, fan_index: int) -> list[tuple[int, int, int]]:
+    """(layer, neuron, source) of the drawn edges of one fan whose midpoint is clear of every other
+    drawn line and neuron by more than the click tolerance: a click there can only mean that edge."""
+    fans = view._edge_fans
+    starts = np.vstack([f.starts for f in fans])
+    ends = np.vstack([f.ends for f in fans])
+    fan = fans[fan_index]
+    lone = []
+    for k in range(len(fan.weights)):
+        mid = (fan.starts[k] + fan.ends[k]) / 2
+        second_nearest = np.sort(_distance_to_segments(mid, starts, ends))[1]
+        near_neuron = any(np.hypot(*(geo.centres - mid).T).min() < geo.radius + HIT_SLOP + 2
+                          for geo in view.layout_.layers)
+        hidden = view.weights_picture is not None and view.weights_picture.covers(QPointF(*mid))
+        if second_nearest > HIT_SLOP + 2 and not near_neuron and not hidden:
+            lone.append((fan_index + 1, int(fan.targets[k]), int(fan.sources[k])))
+    return lone
+
+
+@pytest.mark.parametrize("fan_index", [0, 1])
+def test_a_click_on_an_edge_selects_that_weight_and_highlights_its_line(qtbot, digits, fan_index):
+    view = _view(qtbot, digits)
+    lone = _lone_edges(view, fan_index)[:6]
+    assert lone, "no edge stands alone in this layout"
+    for layer, neuron, source in lone:
+        digits.select_neuron(-1, -1)
+        mid = view.edge_midpoint(layer, neuron, source)
+        with qtbot.waitSignal(digits.parameterChanged):
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=mid.toPoint())
+        assert digits.parameter == (layer, neuron, source)
+        assert digits.selected == (layer, neuron)  # its neuron too: the inspector and the lab follow
+        assert digits.parameter_value() == float(digits.network.weights[layer - 1][neuron, source])
+        # the line is drawn in the highlight colour, and its tooltip still names the weight
+        line = view._weight_line.line()
+        assert view._weight_line.isVisible()
+        np.testing.assert_allclose([line.x1(), line.y1()], view.layout_.layers[layer - 1].centres[source])
+        np.testing.assert_allclose([line.x2(), line.y2()], view.layout_.layers[layer].centres[neuron])
+        if layer > 1:  # (a first-layer line runs under the digit's panel, as the neuron's own fan)
+            np.testing.assert_allclose(_pixel(_grab(view), mid), theme.rgb(theme.HIGHLIGHT), atol=40)
+        w = float(digits.network.weights[layer - 1][neuron, source])
+        assert f"weight w = {w:.4f}" in view.tooltip_at(view.mapToScene(mid.toPoint()))
+    # a click on a neuron selects the neuron alone again
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.neuron_center(2, 3).toPoint())
+    assert digits.selected == (2, 3) and digits.parameter is None and not view._weight_line.isVisible()
+
+
+def test_the_view_colours_by_the_sessions_colour_source(qtbot, xor, monkeypatch):
+    """A colour source is a small object: registered under a Session colour source's name, the view
+    draws what it returns as soon as the Session switches to it."""
+
+    class Constant:
+        name = "gradients"
+        edge_legend = "lines: a test source"
+
+        def legend(self, network, image_input):
+            return [LegendSpec("test", "test values", "diverging")]
+
+        def neurons(self, session, image_input):
+            values = [np.full(n, 0.5) for n in session.network.sizes]
+            colors = [theme.diverging(v, 1.0) for v in values]
+            return NeuronColors(values, colors, {"test": ("−1", "1")})
+
+        def edge_values(self, session, layer):
+            return -np.abs(session.network.weights[layer - 1])  # every line blue
+
+    monkeypatch.setitem(SOURCES, "gradients", Constant())
+    view = _view(qtbot, xor)
+    xor.set_color_source("gradients")
+    qtbot.wait(20)
+    assert view.legend.edge_text.text() == "lines: a test source"
+    assert list(view.legend.entries) == ["test"]
+    pixels = _grab(view)
+    expected = theme.diverging(0.5, 1.0)[:3]
+    for layer in range(1, 3):
+        for i in range(xor.network.sizes[layer]):
+            np.testing.assert_allclose(_pixel(pixels, view.neuron_center(layer, i)), expected, atol=3)
+    assert all((fan.weights <= 0).all() for fan in view._edge_fans)
+    xor.set_color_source("activations")  # and back: the activations' own legend
+    assert "tanh activation" in [e.title.text() for e in view.legend.entries.values()]
+
+
 def test_clicking_an_input_pixel_selects_it(qtbot, digits):
     view = _view(qtbot, digits)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.neuron_center(0, 300).toPoint())
@@ -184,7 +273,7 @@ def test_clicking_an_input_pixel_selects_it(qtbot, digits):
 def test_selecting_a_first_layer_neuron_shows_its_weights_as_a_picture(qtbot, digits):
     view = _view(qtbot, digits)
     digits.select_neuron(1, 4)
-    assert view._weights_image.isVisible()
+    assert view.weights_picture.image.isVisible()
     pixels = _grab(view)
     w = digits.network.weights[0][4]
     x0, y0, side = view.layout_.weights_image
@@ -217,7 +306,7 @@ def test_a_784_input_shows_only_each_neurons_strongest_weights_and_says_so(qtbot
         drawn = set(edges.sources[edges.targets == neuron].tolist())
         strongest = set(np.argsort(-np.abs(W[neuron]))[:8].tolist())
         assert drawn == strongest
-    note = view._note.text().replace("\n", " ")
+    note = view.legend.note.text().replace("\n", " ")
     assert "strongest incoming weights are drawn: 8 of 784 into hidden 1" in note
     # small gaps are drawn in full
     assert len(view._edge_fans[1].weights) == 16 * 16
@@ -228,7 +317,7 @@ def test_a_big_network_stays_within_the_edge_budget(qtbot, digits):
     view = _view(qtbot, digits)
     total = sum(len(item.weights) for item in view._edge_fans)
     assert 0 < total <= EDGE_BUDGET
-    assert "strongest" in view._note.text()
+    assert "strongest" in view.legend.note.text()
     # every neuron has a place inside the view
     for layer in view.layout_.layers:
         assert np.all(layer.centres >= 0)
@@ -348,12 +437,12 @@ def test_the_note_and_the_legend_fit_a_narrow_view(qtbot, digits):
     digits.set_hidden([256, 128])
     view = _view(qtbot, digits, size=(520, 480))
     width = view.viewport().width()
-    note = view._note
+    note = view.legend.note
     assert "\n" in note.text()  # wrapped, not cut off at the right edge
     assert note.sceneBoundingRect().right() <= width
     assert "2 of 784 into hidden 1" in note.text().replace("\n", " ")
     assert note.text().replace("\n", " ").endswith("Click a neuron to see all of its weights.")
-    items = [view._edge_legend] + [part for entry in view._legend.values()
+    items = [view.legend.edge_text] + [part for entry in view.legend.entries.values()
                                    for part in (entry.title, entry.bar, entry.lo, entry.hi)]
     for item in items:
         assert item.sceneBoundingRect().right() <= width, item
@@ -365,7 +454,7 @@ def test_the_note_and_the_legend_fit_a_narrow_view(qtbot, digits):
 @pytest.mark.parametrize("size", [(1000, 640), (700, 460)])
 def test_no_edge_runs_through_the_hint_under_the_digit(qtbot, digits, size):
     view = _view(qtbot, digits, size=size)
-    caption = view._weights_caption
+    caption = view.weights_picture.caption
     assert "Click a neuron" in caption.text()
     rect = caption.sceneBoundingRect()
     pixels = _grab(view)
@@ -374,4 +463,18 @@ def test_no_edge_runs_through_the_hint_under_the_digit(qtbot, digits, size):
     assert np.abs(box[..., 0] - box[..., 2]).max() < 25
     # and the plain panel under the words stays clear of the first hidden layer
     hidden = view.layout_.layers[1]
-    assert view._weights_panel.sceneBoundingRect().right() < hidden.centres[:, 0].min() - hidden.radius
+    assert view.weights_picture.panel.sceneBoundingRect().right() < hidden.centres[:, 0].min() - hidden.radius
+
+
+def test_lines_hidden_under_the_weights_panel_do_not_answer_a_click(qtbot, digits):
+    view = _view(qtbot, digits)
+    rect = view.weights_picture.panel.sceneBoundingRect()
+    fans = [(fan, l) for l, fan in enumerate(view._edge_fans, start=1)]
+    under = [QPointF(x, y) for x in np.arange(rect.left() + 2, rect.right() - 2, 2.0)
+             for y in np.arange(rect.top() + 2, rect.bottom() - 2, 2.0)
+             if edge_at(fans, np.array([x, y])) is not None]
+    assert under, "no line runs under the panel in this layout"
+    point = under[len(under) // 2]
+    assert view.edge_at(point) is None
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(point))
+    assert digits.parameter is None and digits.selected is None

@@ -17,8 +17,8 @@ from engine import graph
 from engine.network import Network
 from engine.value import Value, topological_order
 from playground import theme
-from playground.views.expression_graph import NeuronLab
-from playground.views.lab_model import SEED_VALUES, seed_neuron
+from playground.views.lab.expressions import SEED_VALUES, seed_neuron
+from playground.views.lab.neuron_lab import NeuronLab
 
 SEED_GRADS = {"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5}
 
@@ -352,7 +352,7 @@ def test_an_arrow_is_a_line_not_a_shaded_area(qapp):
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtWidgets import QGraphicsScene
 
-    from playground.views.lab_canvas import EdgeItem
+    from playground.views.lab.graph_view import EdgeItem
 
     scene = QGraphicsScene()
     scene.addItem(EdgeItem(QPointF(0, 0), QPointF(100, 100)))  # an S-curve: its chord crosses it
@@ -376,3 +376,51 @@ def test_the_pan_hint_shows_only_while_part_of_the_graph_is_out_of_sight(qtbot, 
     assert lab.graphView.transform().m11() >= 0.75
     lab.show_preset("seed")
     assert lab.panHint.text() == ""
+
+
+def test_a_lab_given_a_session_observes_it(qtbot, xor):
+    lab = NeuronLab(xor)
+    qtbot.addWidget(lab)
+    lab.show()
+    qtbot.waitExposed(lab)
+    lab.explain(1, 1)
+    assert lab.preset == "explained" and lab.explained.neuron == (1, 1)
+    assert lab.output == pytest.approx(float(xor.activations()[1][1]), abs=1e-6)
+    with pytest.raises(ValueError, match="input neuron"):
+        lab.explain(0, 0)
+    assert lab.explained.neuron == (1, 1)  # a refused neuron leaves the lab as it was
+    xor.set_bias(1, 1, float(xor.network.biases[0][1]) + 2.0)  # followed, at most 10 times a second
+    qtbot.waitUntil(lambda: abs(lab.output - float(xor.activations()[1][1])) < 1e-6)
+    xor.select_neuron(2, 0)  # a selection made anywhere: the lab explains that neuron
+    assert lab.explained.neuron == (2, 0)
+    assert lab.output == pytest.approx(float(xor.activations()[2][0]), abs=1e-6)
+    xor.set_hidden([3])  # a new structure: its neuron is gone, the lab shows the seed's again
+    assert lab.preset == "seed" and lab.explained.neuron is None
+
+
+def test_the_explained_neuron_follower_needs_no_qt():
+    """ExplainedNeuron reads any object with the Session's few names: here a plain stand-in."""
+    from types import SimpleNamespace
+
+    from playground.views.lab.explained import ExplainedNeuron
+
+    net = Network([2, 3, 1], activation="tanh", output="sigmoid", seed=4)
+    x = np.array([0.5, -1.0])
+    stand_in = SimpleNamespace(network=net, input_caption="x", parameter=None,
+                               activations=lambda: [np.asarray(a) for a in net.activations(x)],
+                               input_labels=lambda layer: [f"x{k + 1}" for k in range(net.sizes[layer])])
+    follower = ExplainedNeuron(stand_in)
+    assert follower.numbers() is None and follower.follow_selection(1, 2) is None  # nothing explained yet
+    numbers = follower.explain(1, 2)
+    np.testing.assert_array_equal(numbers.weights, net.weights[0][2])
+    np.testing.assert_array_equal(numbers.inputs, x)
+    assert numbers.bias == float(net.biases[0][2]) and numbers.activation == "tanh"
+    with pytest.raises(ValueError):
+        follower.explain(1, 3)  # no such neuron: the old one stays
+    assert follower.neuron == (1, 2)
+    assert follower.follow_selection(0, 1) is None and follower.neuron == (1, 2)  # an input: not followed
+    assert follower.follow_selection(2, 0).activation == "sigmoid" and follower.neuron == (2, 0)
+    stand_in.parameter = (2, 0, 1)
+    assert follower.selected_parameter() == (2, 0, 1)
+    stand_in.parameter = (1, 0, 1)  # another neuron's weight
+    assert follower.selected_parameter() is None

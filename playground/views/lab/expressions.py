@@ -15,7 +15,6 @@ import numpy as np
 from engine.value import Value, topological_order
 
 SEED_VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
-ACTIVATIONS = ("tanh", "sigmoid", "relu")
 SHOWN_INPUTS = 8  # a neuron with more inputs than this shows its 8 largest |w·x| and folds the rest
 
 

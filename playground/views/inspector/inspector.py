@@ -8,13 +8,11 @@ reuses the rows and only sets their values, so even 784 sliders appear at once.
 from __future__ import annotations
 
 import math
-from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,14 +25,19 @@ from PySide6.QtWidgets import (
 
 from playground import theme
 from playground.session import Session
-from playground.views.activation_plot import ActivationPlot
-from playground.views.network_view_items import rgba_pixmap
-from playground.views.network_view_layout import image_side
+from playground.views.inspector.activation_plot import ActivationPlot
+from playground.views.inspector.sliders import (
+    DEFAULT_LIMIT,
+    MANY_INPUTS,
+    ParameterLabel,
+    SliderPage,
+    ValueSlider,
+    initial_limit,
+    three_decimals,
+)
+from playground.views.network.items import rgba_pixmap
+from playground.views.network.layout import image_side
 
-STEPS_PER_UNIT = 100  # slider resolution: 0.01
-DEFAULT_LIMIT = 5.0  # sliders start at [−5, 5] and grow to fit the values (see initial_limit) ...
-MANY_INPUTS = 100  # ... except the weights of a neuron with this many inputs or more: [−1, 1], because
-# each of its weights is small (~0.03 from a digit's 784 pixels) and 0.01 steps must still move them
 SHOWN_TERMS = 4  # a neuron with more inputs has its z written with its biggest terms and "… more"
 IMAGE_SCALE = 5  # a 28x28 weight picture is drawn 140 pixels wide
 RUN_REFRESH_HZ = 10  # during Run the inspector follows the snapshots at most this often
@@ -44,127 +47,6 @@ WEIGHT_TIP = ("A weight says how much this neuron listens to one input: the inpu
 BIAS_TIP = ("The bias is added to the weighted sum: it says how easily the neuron lights up,\n"
             "even before any input pushes it. A big negative bias makes it hard to activate.")
 HINT = "Click a neuron in the network to inspect it: its weights and bias become sliders you can move."
-
-
-def initial_limit(values, floor: float = DEFAULT_LIMIT) -> float:
-    """A slider range for a neuron's numbers: room for them to grow 1.5-fold, rounded, at least ±floor.
-
-    One range for all of a neuron's weight sliders keeps them comparable at a glance."""
-    biggest = float(np.max(np.abs(values))) if np.size(values) else 0.0
-    return max(floor, theme.nice_limit(1.5 * biggest)) if math.isfinite(biggest) else floor
-
-
-def fmt(x: float) -> str:
-    """A number as the inspector writes it: 3 decimals, a true minus sign."""
-    text = f"{x:.3f}"
-    return ("−" + text[1:] if text.startswith("-") else text) if text != "-0.000" else "0.000"
-
-
-class ValueSlider(QObject):
-    """A slider for one number, with its value written beside it. Its range grows to fit the value.
-
-    Not a widget itself: its slider and label go straight into the inspector's grid (one widget fewer
-    per row, which counts with 784 rows)."""
-
-    moved = Signal(float)
-
-    def __init__(self, name: str, parent=None):
-        super().__init__(parent)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setObjectName(name)
-        self.slider.setSingleStep(1)
-        self.slider.setPageStep(10)
-        self.slider.setMinimumWidth(110)
-        self.value_label = QLabel("0.000")
-        self.value_label.setFixedSize(58, 18)  # fixed: a new text does not relayout hundreds of rows
-        self.value_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.limit = DEFAULT_LIMIT
-        self.value = 0.0
-        self.tip = ""
-        self._apply_range(tip=False)
-        self.slider.valueChanged.connect(self._on_slider)
-
-    def _apply_range(self, tip: bool = True) -> None:
-        n = int(round(self.limit * STEPS_PER_UNIT))
-        self.slider.blockSignals(True)
-        self.slider.setRange(-n, n)
-        self.slider.blockSignals(False)
-        if tip:
-            self.slider.setToolTip(f"{self.tip}\n\nRange −{self.limit:g} … {self.limit:g}, in steps of 0.01; "
-                                   "a value beyond it widens the range.")
-
-    def set_tip(self, text: str) -> None:
-        self.tip = text
-        self._apply_range()
-
-    def set_tip_and_limit(self, text: str, limit: float) -> None:
-        """Both at once: one range update instead of two (it matters for 784 rows)."""
-        self.tip = text
-        self.limit = float(limit)
-        self._apply_range()
-        self.set_value(self.value)
-
-    def set_value(self, value: float) -> None:
-        """Show a value (without emitting moved). A value beyond the range grows the range."""
-        value = float(value)
-        if math.isfinite(value) and abs(value) > self.limit:
-            self.limit = theme.nice_limit(abs(value))
-            self._apply_range()
-        self.value = value
-        position = int(round(value * STEPS_PER_UNIT)) if math.isfinite(value) else 0
-        if position != self.slider.value() and not self.slider.isSliderDown():
-            self.slider.blockSignals(True)
-            self.slider.setValue(position)
-            self.slider.blockSignals(False)
-        text = fmt(value)
-        if text != self.value_label.text():
-            self.value_label.setText(text)
-
-    def set_limit(self, limit: float) -> None:
-        """Set the range to [−limit, limit] (the value label keeps the exact value)."""
-        if limit != self.limit:
-            self.limit = float(limit)
-            self._apply_range()
-            self.set_value(self.value)
-
-    def _on_slider(self, position: int) -> None:
-        self.value = position / STEPS_PER_UNIT
-        self.value_label.setText(fmt(self.value))
-        self.moved.emit(self.value)
-
-
-class SliderPage(QWidget):
-    """The weight slider rows for neurons with n inputs. One page per fan-in, kept while the structure
-    has neurons with that many inputs: switching between a 784-input and a 16-input neuron swaps pages
-    (~50 ms) instead of showing or hiding hundreds of rows (~300 ms)."""
-
-    def __init__(self, n: int, on_moved):
-        super().__init__()
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 4, 0)
-        grid.setVerticalSpacing(2)
-        grid.setColumnStretch(1, 1)
-        grid.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.rows: list[tuple[QLabel, ValueSlider]] = []
-        self.labelled_for: int | None = None  # the layer whose sources the row names describe
-        self.named = False
-        for k in range(n):
-            name = QLabel()
-            name.setFixedSize(104, 18)  # fixed sizes: new texts do not relayout hundreds of rows
-            slider = ValueSlider("", self)
-            slider.moved.connect(partial(on_moved, k))
-            grid.addWidget(name, k, 0)
-            grid.addWidget(slider.slider, k, 1)
-            grid.addWidget(slider.value_label, k, 2)
-            self.rows.append((name, slider))
-
-    def set_named(self, named: bool) -> None:
-        """Only the shown page answers to weightSlider0..n-1; a page in reserve has nameless sliders."""
-        if named == self.named:
-            return
-        self.named = named
-        for k, (_, slider) in enumerate(self.rows):
-            slider.slider.setObjectName(f"weightSlider{k}" if named else "")
 
 
 class NeuronInspector(QWidget):
@@ -229,8 +111,10 @@ class NeuronInspector(QWidget):
         body.addWidget(self.imageRow)
 
         bias_row = QHBoxLayout()
-        bias_name = QLabel("bias b")
-        bias_name.setToolTip(BIAS_TIP)
+        bias_name = self.biasName = ParameterLabel("bias b")
+        bias_name.setObjectName("biasName")
+        bias_name.setToolTip(BIAS_TIP + "\nClick the name to select the bias (it is ringed in the network).")
+        bias_name.clicked.connect(lambda: self._name_clicked(None))
         self.bias = ValueSlider("biasSlider", self)
         self.bias.set_tip(BIAS_TIP)
         self.bias.moved.connect(self._bias_moved)
@@ -261,6 +145,7 @@ class NeuronInspector(QWidget):
         outer.addWidget(self._spacer)
 
         session.selectionChanged.connect(self._on_selection)
+        session.parameterChanged.connect(self._show_parameter)
         session.structureChanged.connect(self._on_structure)
         # during Run, snapshots come ~30 times a second; hundreds of sliders need not follow that fast
         self._throttle = QTimer(self)
@@ -309,7 +194,8 @@ class NeuronInspector(QWidget):
             self.titleLabel.setText(f"Input neuron {self._source_name(0, index)}")
             self.hintLabel.setText(
                 f"Input neurons have no weights and no bias: this one just holds one number of the input "
-                f"({fmt(a)} for the shown input). Click a neuron in a later layer to see its sliders.")
+                f"({three_decimals(a)} for the shown input). Click a neuron in a later layer to see its "
+                "sliders.")
             self._show_body(False)
             return
         self._selected = (layer, index)
@@ -327,6 +213,7 @@ class NeuronInspector(QWidget):
                                  and layer == 1)
         self._show_body(True)
         self.refresh()
+        self._show_parameter()
 
     def _show_body(self, shown: bool) -> None:
         if not shown and self._page is not None:
@@ -347,7 +234,7 @@ class NeuronInspector(QWidget):
         return f"h{layer}·{k}" if layer < len(sizes) - 1 else f"out {k}"
 
     @property
-    def _rows(self) -> list[tuple[QLabel, ValueSlider]]:
+    def _rows(self) -> list[tuple[ParameterLabel, ValueSlider]]:
         return self._page.rows if self._page is not None else []
 
     @property
@@ -358,7 +245,7 @@ class NeuronInspector(QWidget):
         """Show the page of n slider rows, named weightSlider0..n-1 with range ±limit."""
         page = self._pages.get(n)
         if page is None:
-            page = self._pages[n] = SliderPage(n, self._weight_moved)
+            page = self._pages[n] = SliderPage(n, self._weight_moved, self._name_clicked)
         if page is not self._page:
             if self._page is not None:
                 self._page.set_named(False)
@@ -372,6 +259,8 @@ class NeuronInspector(QWidget):
                 source = self._source_name(layer - 1, k)
                 name.setText(f"w{k} ← {source}")
                 slider.set_tip_and_limit(f"Weight {k}, from {source}.\n{WEIGHT_TIP}", limit)
+                name.setToolTip(f"Weight {k}, from {source}. Click to select it: its line in the network "
+                                "lights up.")
             else:
                 slider.set_limit(limit)
         page.labelled_for = layer
@@ -469,7 +358,7 @@ class NeuronInspector(QWidget):
         pos, neg = theme.POSITIVE, theme.NEGATIVE
 
         def coloured(x: float) -> str:
-            return f"<span style='color:{pos if x >= 0 else neg}'>{fmt(x)}</span>"
+            return f"<span style='color:{pos if x >= 0 else neg}'>{three_decimals(x)}</span>"
 
         if n <= SHOWN_TERMS + 1:
             shown = range(n)
@@ -478,16 +367,17 @@ class NeuronInspector(QWidget):
             shown = sorted(np.argsort(-np.abs(terms))[:SHOWN_TERMS])
             rest_index = np.setdiff1d(np.arange(n), shown)
             rest = (len(rest_index), float(terms[rest_index].sum()))
-        parts = [f"{coloured(float(w[k]))}×{fmt(float(inputs[k]))}" for k in shown]
+        parts = [f"{coloured(float(w[k]))}×{three_decimals(float(inputs[k]))}" for k in shown]
         line = " + ".join(parts)
         if rest is not None:
-            line += f" + <i>({rest[0]} smaller terms: {fmt(rest[1])})</i>"
+            line += f" + <i>({rest[0]} smaller terms: {three_decimals(rest[1])})</i>"
         line += f" + b {coloured(b)}"
         if name == "softmax":
-            squash = f"<b>a = e<sup>z</sup> / Σ e<sup>z of every output</sup></b> = <b>{fmt(a)}</b>"
+            squash = (f"<b>a = e<sup>z</sup> / Σ e<sup>z of every output</sup></b> = "
+                      f"<b>{three_decimals(a)}</b>")
         else:
-            squash = f"<b>a = {name}(z)</b> = {name}({fmt(z)}) = <b>{fmt(a)}</b>"
-        return f"<b>z = Σ w×a + b</b> = {line}<br><b>z = {fmt(z)}</b><br>{squash}"
+            squash = f"<b>a = {name}(z)</b> = {name}({three_decimals(z)}) = <b>{three_decimals(a)}</b>"
+        return f"<b>z = Σ w×a + b</b> = {line}<br><b>z = {three_decimals(z)}</b><br>{squash}"
 
     def _show_pictures(self, w, inputs) -> None:
         side = image_side(len(w))
@@ -517,6 +407,22 @@ class NeuronInspector(QWidget):
         if self._selected is not None:
             layer, index = self._selected
             self._session.set_bias(layer, index, value)
+
+    def _name_clicked(self, source: int | None) -> None:
+        if self._selected is not None:
+            self._session.select_weight(*self._selected, source)
+
+    def _show_parameter(self) -> None:
+        """Highlight the selected weight's (or the bias's) name, and scroll its row into view."""
+        p = self._session.parameter
+        mine = p is not None and self._selected == (p[0], p[1])
+        source = p[2] if mine else -1
+        self.biasName.set_selected(mine and source is None)
+        for k, (name, _) in enumerate(self._rows):
+            if name.selected or k == source:
+                name.set_selected(k == source)
+        if mine and source is not None and source < self._n_rows:
+            self.scroll.ensureWidgetVisible(self._rows[source][0])
 
     def _explain(self) -> None:
         if self._selected is not None:

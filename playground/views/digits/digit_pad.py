@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBo
 
 from engine.preprocess import SIDE, to_mnist
 from playground import theme
-from playground.views.digit_canvas import DigitCanvas
-from playground.views.digit_chart import PredictionChart
+from playground.views.digits.digit_canvas import DigitCanvas
+from playground.views.digits.prediction_chart import PredictionChart
 
 if TYPE_CHECKING:  # the panel only observes the Session; importing it for the type alone
     from playground.session import Session

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from engine import graph
 from engine.value import Value
 from playground import theme
-from playground.views.lab_model import fmt
+from playground.views.lab.expressions import fmt
 
 LINE = 18.0  # one line of a value's box
 BOX_HEIGHT = 3 * LINE  # label, data, grad
@@ -236,6 +236,8 @@ class GraphView(QGraphicsView):
         self._callout = QGraphicsSimpleTextItem()
         self._callout_box = QGraphicsRectItem()
         self._lit: list = []
+        self._mark: QGraphicsRectItem | None = None  # the frame around the selected parameter's box
+        self.marked: Value | None = None
         self._graph_rect = QRectF()  # the nodes and arrows, without the backward callout
         self._auto_fit = True
         self._root_name = ""
@@ -302,6 +304,7 @@ class GraphView(QGraphicsView):
         self.op_items.clear()
         self.edge_items.clear()
         self._lit = []
+        self._mark = None
         label_font = QFont(self.box_font)
         label_font.setBold(True)
         number_width = QFontMetricsF(self.box_font).horizontalAdvance("grad -000.0000") + 2 * PAD
@@ -359,6 +362,22 @@ class GraphView(QGraphicsView):
             scene.addItem(item)
         # room to pan a little past the graph's edges
         scene.setSceneRect(self._graph_rect.adjusted(-400, -300, 400, 300))
+
+    def mark(self, value: Value | None) -> None:
+        """Frame ``value``'s box: the weight or bias selected in the network view or the inspector."""
+        self.marked = value if value is not None and id(value) in self.names else None
+        if self.marked is None:
+            if self._mark is not None:
+                self._mark.hide()
+            return
+        if self._mark is None:
+            self._mark = QGraphicsRectItem()
+            self._mark.setPen(QPen(QColor(theme.HIGHLIGHT), 2.5, Qt.PenStyle.DashLine))
+            self._mark.setZValue(9)
+            self.scene().addItem(self._mark)
+        box = self.item_for(self.marked).sceneBoundingRect()
+        self._mark.setRect(box.adjusted(-4, -4, 4, 4))
+        self._mark.show()
 
     # ---- backward animation ----------------------------------------------------------------------
     def light(self, value: Value | None, callout: str = "") -> None:

@@ -15,23 +15,20 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
     QSizePolicy,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
 
 from engine import graph
 from playground import theme
-from playground.views.lab_canvas import GraphView
-from playground.views.lab_model import (
+from playground.views.lab.explained import ExplainedNeuron
+from playground.views.lab.expressions import (
     SEED_VALUES,
     BackwardStepper,
     Expression,
@@ -40,55 +37,30 @@ from playground.views.lab_model import (
     neuron_expression,
     seed_neuron,
 )
+from playground.views.lab.graph_view import GraphView
+from playground.views.lab.seed_panel import SLIDER_STEPS_PER_UNIT, seed_panel
+from playground.views.lab.texts import ACCUMULATION_TEXT, ACTIVATION_CHOICES, EXAMPLES
 
-SLIDER_RANGES = {"x1": 5.0, "x2": 5.0, "w1": 5.0, "w2": 5.0, "b": 10.0}  # each slider runs -r..r
-SLIDER_STEPS_PER_UNIT = 100
-
-SLIDER_TIPS = {
-    "x1": "x1, the neuron's first input. In a network it is the activation of a neuron in the layer before.",
-    "x2": "x2, the neuron's second input. The seed sets it to 0, so w2's grad is 0: a weight on a silent "
-          "input cannot change the output.",
-    "w1": "w1, the weight on x1: how strongly x1 pushes the weighted sum n up (positive) or down (negative).",
-    "w2": "w2, the weight on x2.",
-    "b": "b, the bias: added to the weighted sum, it says how easily the neuron lights up. The seed's "
-         "6.8813735870195432 makes n = 0.8814, so that tanh(n) = 0.7071.",
-}
-
-ACTIVATION_CHOICES = [
-    ("tanh", "tanh", "tanh squishes n into −1..1. Its local derivative is 1 − tanh²."),
-    ("sigmoid", "sigmoid", "Sigmoid squishes n into 0..1. Its local derivative is σ·(1 − σ)."),
-    ("ReLU", "relu", "ReLU keeps a positive n and turns a negative one into 0. Its local derivative is 1 for "
-                     "n > 0, else 0."),
-]
-
-PRESETS = [
-    ("Seed neuron: o = f(x1·w1 + x2·w2 + b)", "seed"),
-    ("Accumulation bug: b = a + a", "accumulation"),
-]
-
-
-ACCUMULATION_TEXT = (
-    "<b>b = a + a uses a twice.</b> In backward each use sends its own share of b's grad back to a: "
-    "1 × 1.0 from the left operand and 1 × 1.0 from the right. micrograd's <code>+=</code> adds the "
-    "shares: a.grad = <b>2</b>, which is right, because b = 2a moves twice as fast as a. "
-    "Writing <code>=</code> instead makes the second share overwrite the first: a.grad = <b>1</b>, "
-    "which is wrong (nudge a by 0.01 and b moves by 0.02). The same bug hits every value used more "
-    "than once, such as e in (e − 1)/(e + 1)."
-)
+FOLLOW_INTERVAL_MS = 100  # the explained neuron follows the network at most 10 times a second
 
 
 class NeuronLab(QWidget):
-    """The Neuron lab. ``explain_neuron`` shows a network neuron; by default it shows the seed's."""
+    """The Neuron lab. By default it shows the seed's neuron.
+
+    Given a Session it observes it like every other view: ``explain(layer, index)`` puts a network
+    neuron here, which then follows sliders, training, the shown input and the selection (see
+    ExplainedNeuron). ``explain_neuron`` shows any neuron's numbers, Session or not."""
 
     backwardFinished = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("neuronLab")
         self.params: dict[str, float] = dict(SEED_VALUES)
         self.preset = "seed"
         self.expression: Expression = seed_neuron()
         self._explained: dict | None = None
+        self.explained: ExplainedNeuron | None = None  # the network neuron it follows (with a Session)
         self._stepper: BackwardStepper | None = None
         self._grads_shown = False  # after a complete backward, slider moves keep the grads live
         self.step_interval_ms = 350
@@ -102,7 +74,7 @@ class NeuronLab(QWidget):
 
         self.presetCombo = QComboBox()
         self.presetCombo.setObjectName("labPreset")
-        for text, key in PRESETS:
+        for text, key in EXAMPLES:
             self.presetCombo.addItem(text, key)
         self.presetCombo.setToolTip("What the lab shows: the seed's neuron, the accumulation bug, or a "
                                     "neuron you asked to explain from the network.")
@@ -129,38 +101,8 @@ class NeuronLab(QWidget):
         top.addWidget(self.expCheck)
         top.addWidget(self.bugCheck)
 
-        self.sliders: dict[str, QSlider] = {}
-        self.spins: dict[str, QDoubleSpinBox] = {}
-        self.sliderPanel = QWidget()
-        grid = QGridLayout(self.sliderPanel)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setVerticalSpacing(2)
-        for k, (name, r) in enumerate(SLIDER_RANGES.items()):
-            slider = QSlider(Qt.Orientation.Horizontal)
-            slider.setObjectName(f"labSlider_{name}")
-            slider.setRange(int(-r * SLIDER_STEPS_PER_UNIT), int(r * SLIDER_STEPS_PER_UNIT))
-            slider.setToolTip(SLIDER_TIPS[name])
-            spin = QDoubleSpinBox()
-            spin.setObjectName(f"labSpin_{name}")
-            spin.setRange(-r, r)
-            spin.setDecimals(4)
-            spin.setSingleStep(0.1)
-            spin.setToolTip(SLIDER_TIPS[name])
-            spin.setKeyboardTracking(False)
-            label = QLabel(name)
-            label.setToolTip(SLIDER_TIPS[name])
-            row, col = divmod(k, 2) if name != "b" else (2, 0)
-            grid.addWidget(label, row, 3 * col)
-            grid.addWidget(slider, row, 3 * col + 1)
-            grid.addWidget(spin, row, 3 * col + 2)
-            slider.valueChanged.connect(lambda v, n=name: self._slider_moved(n, v))
-            spin.valueChanged.connect(lambda v, n=name: self.set_param(n, v))
-            self.sliders[name] = slider
-            self.spins[name] = spin
-        self.resetButton = QPushButton("Seed values")
-        self.resetButton.setObjectName("labResetValues")
-        self.resetButton.setToolTip("Put x1, x2, w1, w2 and b back to the seed's numbers (o = 0.7071).")
-        grid.addWidget(self.resetButton, 2, 3, 1, 3)
+        self.sliderPanel, self.sliders, self.spins, self.resetButton = seed_panel(self._slider_moved,
+                                                                                   self.set_param)
 
         self.forwardButton = self._button("Forward", "labForward", "F",
                                           "Forward pass (F): recompute every value's data from the inputs, "
@@ -237,6 +179,64 @@ class NeuronLab(QWidget):
 
         self._sync_controls()
         self.forward()
+        if session is not None:
+            self._observe(session)
+
+    def _observe(self, session) -> None:
+        self.explained = ExplainedNeuron(session)
+        self._follow = QTimer(self)
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(FOLLOW_INTERVAL_MS)
+        self._follow.timeout.connect(self._follow_network)
+        session.networkChanged.connect(self._schedule_follow)
+        session.inputChanged.connect(self._schedule_follow)
+        session.structureChanged.connect(self.forget_explained)
+        session.selectionChanged.connect(self._on_selection)
+        session.parameterChanged.connect(self._mark_parameter)
+
+    # ---- following the Session ---------------------------------------------------------------------
+    def explain(self, layer: int, index: int) -> None:
+        """Explain a neuron of the Session's network. Raises ValueError for one that cannot be explained
+        (an input neuron, non-finite numbers); the lab then stays as it was."""
+        previous = self.explained.neuron
+        numbers = self.explained.explain(layer, index)
+        try:
+            self.explain_neuron(**vars(numbers))
+        except ValueError:
+            self.explained.neuron = previous
+            raise
+
+    def _on_selection(self, layer: int, index: int) -> None:
+        """A neuron selected anywhere becomes the explained one, while the lab explains a network neuron."""
+        if self.preset == "explained" and self.explained.follow_selection(layer, index) is not None:
+            try:
+                self.explain(layer, index)
+            except ValueError:
+                pass  # e.g. an exploded neuron: the lab keeps the one it shows
+
+    def _schedule_follow(self) -> None:
+        if not self._follow.isActive():  # not start(): during Run that would postpone it forever
+            self._follow.start()
+
+    def _follow_network(self) -> None:
+        """Keep the explained neuron live: its graph follows sliders, training and the input."""
+        numbers = self.explained.numbers()
+        if numbers is not None and self.isVisible():
+            self.follow_explained(numbers.weights, numbers.bias, numbers.inputs, numbers.title)
+
+    def _mark_parameter(self) -> None:
+        """Frame the selected weight's (or bias's) box when it belongs to the explained neuron."""
+        value = None
+        p = self.explained.selected_parameter() if self.explained and self.preset == "explained" else None
+        if p is not None:
+            e = self.expression
+            if p[2] is None:
+                value = e.named.get("b")
+            elif p[2] in e.shown_inputs:
+                value = e.weights[e.shown_inputs.index(p[2])]
+            else:  # one of the small contributions folded into "rest"
+                value = next((v for name, v in e.named.items() if name.startswith("rest")), None)
+        self.graphView.mark(value)
 
     def _button(self, text: str, name: str, key: str, tip: str) -> QPushButton:
         button = QPushButton(text)
@@ -304,6 +304,8 @@ class NeuronLab(QWidget):
 
     def forget_explained(self) -> None:
         """The network the explained neuron came from is gone (a new shape or preset): show the seed's."""
+        if self.explained is not None:
+            self.explained.forget()
         index = self.presetCombo.findData("explained")
         if index < 0:
             return
@@ -427,6 +429,8 @@ class NeuronLab(QWidget):
     # ---- controls ----------------------------------------------------------------------------------
     def _show_expression(self) -> None:
         self.graphView.set_expression(self.root)
+        if self.explained is not None:
+            self._mark_parameter()
         self.title.setText(self._title())
         if self.preset == "accumulation":
             self.note.setText(ACCUMULATION_TEXT)

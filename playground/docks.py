@@ -1,0 +1,164 @@
+"""Where the main window's docks go: the default layout, the floating neuron lab, the right column.
+
+The window decides which views exist; this module decides their geometry. Everything here reads or
+moves docks, nothing here knows what a view shows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
+
+DEFAULT_SIZE = (1280, 800)
+# The saved dock layout carries this number; bump it when the default layout changes, so a layout saved
+# by an older version is ignored (the new default is used) instead of half-applied.
+LAYOUT_VERSION = 2
+BOTTOM_SHARE = 0.28  # the cost plot's share of the window height: the network view gets the most room
+LAB_SIZE = (1000, 660)  # the neuron lab opens floating at this size (less in a smaller window) ...
+LAB_READABLE = (700, 420)  # ... and floats again on "Explain" if it was docked somewhere smaller than this
+
+
+def default_size() -> tuple[int, int]:
+    """DEFAULT_SIZE, or less on a smaller screen (a 1366x768 laptop), leaving room for the frame."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None or QGuiApplication.platformName() == "offscreen":  # its "screen" is a stand-in
+        return DEFAULT_SIZE
+    room = screen.availableGeometry()
+    return min(DEFAULT_SIZE[0], int(0.95 * room.width())), min(DEFAULT_SIZE[1], int(0.92 * room.height()))
+
+
+def add_dock(window: QMainWindow, name: str, title: str, widget: QWidget, area) -> QDockWidget:
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    dock.setWidget(widget)
+    window.addDockWidget(area, dock)
+    return dock
+
+
+def scrolled(widget: QWidget, name: str) -> QScrollArea:
+    """`widget` in a frameless scroll area: its controls then never set a minimum size on the window."""
+    scroll = QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
+
+
+def lab_rect(frame: QRect, screen: QRect) -> QRect:
+    """Where the floating lab opens: LAB_SIZE (at most 90% of the window), over the lower middle of the
+    window where the cost plot is, so the network stays in sight above; kept on the screen."""
+    width = min(LAB_SIZE[0], int(0.9 * frame.width()))
+    height = min(LAB_SIZE[1], int(0.9 * frame.height()))
+    top_left = QPoint(frame.center().x() - width // 2, frame.bottom() - height - 40)
+    if screen.width() >= width and screen.height() >= height:
+        top_left.setX(max(screen.left(), min(top_left.x(), screen.right() - width)))
+        top_left.setY(max(screen.top(), min(top_left.y(), screen.bottom() - height)))
+    return QRect(top_left.x(), top_left.y(), width, height)
+
+
+class DockLayout:
+    """The window's docks and their geometry. Attributes name the docks (window.xxxDock aliases them)."""
+
+    def __init__(self, window: QMainWindow, controls: QWidget, inspector: QWidget, digits: QWidget,
+                 boundary: QWidget, cost: QWidget, lab: QWidget):
+        self.window = window
+        window.setDockNestingEnabled(True)
+        # the right column (inspector or digit pad, and the decision boundary) runs the full height;
+        # the cost plot runs under the controls and the network
+        window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        area = Qt.DockWidgetArea
+        self.controls = add_dock(window, "controlsDock", "Controls", controls, area.LeftDockWidgetArea)
+        self.inspector = add_dock(window, "inspectorDock", "Neuron inspector", inspector,
+                                  area.RightDockWidgetArea)
+        self.digits = add_dock(window, "digitsDock", "Draw a digit", digits, area.RightDockWidgetArea)
+        # 2-D data: the boundary under the inspector, so a slider's effect on it is seen at once
+        self.boundary = add_dock(window, "boundaryDock", "Decision boundary", boundary,
+                                 area.RightDockWidgetArea)
+        self.cost = add_dock(window, "costDock", "Cost", cost, area.BottomDockWidgetArea)
+        # The lab needs room to be read: it opens as its own floating window (placed by show_lab), and
+        # docks as a tab beside the cost if its title bar is double-clicked.
+        self.lab = add_dock(window, "labDock", "Neuron lab", scrolled(lab, "labScroll"),
+                            area.BottomDockWidgetArea)
+        window.splitDockWidget(self.inspector, self.boundary, Qt.Orientation.Vertical)
+        window.tabifyDockWidget(self.inspector, self.digits)
+        window.tabifyDockWidget(self.cost, self.lab)
+        self.lab.hide()
+        self.lab.setFloating(True)
+        self.lab_placed = False
+        self.lab.visibilityChanged.connect(self._lab_visibility)
+        self.cost.raise_()
+
+    def all(self) -> list[QDockWidget]:
+        """In the View menu's order."""
+        return [self.controls, self.inspector, self.digits, self.lab, self.cost, self.boundary]
+
+    # ------------------------------------------------------------------ the default layout
+    def share_space(self) -> None:
+        """The default layout: the network view in the middle gets most of the window."""
+        w = self.window
+        right = min(max(int(0.27 * w.width()), 400), 520)
+        w.resizeDocks([self.controls, self.inspector], [300, right], Qt.Orientation.Horizontal)
+        w.resizeDocks([self.cost], [int(BOTTOM_SHARE * w.height())], Qt.Orientation.Vertical)
+        self.share_right_column()
+
+    def share_right_column(self) -> None:
+        """With 2-D data: the boundary about square under the inspector, at most half the column."""
+        if self.boundary.isHidden() or self.boundary.isFloating():
+            return
+        column = self.inspector.height() + self.boundary.height()
+        boundary = min(self.boundary.width(), column // 2)
+        self.window.resizeDocks([self.inspector, self.boundary], [column - boundary, boundary],
+                                Qt.Orientation.Vertical)
+
+    def fit_data(self, image: bool, neuron_selected: bool) -> None:
+        """Digits get the drawing pad; 2-D data gets the decision boundary."""
+        boundary_appears = not image and self.boundary.isHidden()
+        # a Reset or a new layer size keeps the inspector in front while a neuron is selected
+        pad_to_front = image and (self.digits.isHidden() or not neuron_selected)
+        # hide before showing: for a moment both in the right column would need more than the window's
+        # height, and the window would grow to make room (and stay grown)
+        shown, hidden = (self.digits, self.boundary) if image else (self.boundary, self.digits)
+        hidden.hide()
+        shown.show()
+        if pad_to_front:
+            self.digits.raise_()
+        elif not image:
+            self.inspector.raise_()
+            if boundary_appears and self.window.isVisible():
+                QTimer.singleShot(0, self.share_right_column)
+
+    def inspector_to_front(self) -> None:
+        # a click on a neuron brings its sliders to the front (they may be behind the digit pad's tab)
+        self.inspector.show()
+        self.inspector.raise_()
+
+    # ------------------------------------------------------------------ the lab
+    def show_lab(self) -> None:
+        """Show the neuron lab big enough to read: floating over the window unless docked roomily."""
+        dock = self.lab
+        if not dock.isFloating() and not dock.isHidden() and (
+                dock.width() < LAB_READABLE[0] or dock.height() < LAB_READABLE[1]):
+            self.lab_placed = False  # docked too small to read a graph: float it at a good size
+            dock.setFloating(True)
+        dock.show()
+        dock.raise_()
+        if dock.isFloating():
+            self._place_lab()
+            dock.activateWindow()
+
+    def _lab_visibility(self, visible: bool) -> None:
+        if visible and self.lab.isFloating():
+            self._place_lab()  # the first time it opens (View menu, toolbar): a readable size, over us
+
+    def _place_lab(self) -> None:
+        if self.lab_placed:
+            return
+        self.lab_placed = True
+        w = self.window
+        screen = (w.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        rect = lab_rect(w.frameGeometry(), screen)
+        self.lab.resize(rect.width(), rect.height())
+        self.lab.move(rect.topLeft())

@@ -1,0 +1,118 @@
+"""The network view's legend: a colour bar per scale, a line about the edges, and a note, at the bottom.
+
+Scene items made once per structure; a new frame only changes the numbers at the bars' ends.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtWidgets import QGraphicsScene
+
+from playground import theme
+from playground.views.network.color_sources import LegendSpec
+from playground.views.network.items import gradient_brush
+
+
+def font(pixels: int, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPixelSize(pixels)
+    f.setBold(bold)
+    return f
+
+
+def wrap_text(text: str, font: QFont, width: float) -> str:
+    """Break text into lines no wider than `width` pixels (at spaces; a long word keeps its own line)."""
+    metrics = QFontMetricsF(font)
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and metrics.horizontalAdvance(candidate) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class LegendEntry:
+    """A colour bar with its meaning and range, e.g. "sigmoid   0 = off [bar] 1 = on"."""
+
+    BAR_W, BAR_H = 92.0, 10.0
+
+    def __init__(self, scene: QGraphicsScene, spec: LegendSpec):
+        self.kind = spec.kind
+        self.title = scene.addSimpleText(spec.title, font(11))
+        self.title.setBrush(QColor(theme.TEXT_DIM))
+        self.bar = scene.addRect(QRectF(0, 0, self.BAR_W, self.BAR_H), QPen(QColor(theme.NEURON_OUTLINE)))
+        table = theme.SEQUENTIAL_LUT if spec.kind == "sequential" else theme.DIVERGING_LUT
+        self.bar.setBrush(gradient_brush(table, QRectF(0, 0, self.BAR_W, self.BAR_H)))
+        self.lo = scene.addSimpleText("", font(10))
+        self.hi = scene.addSimpleText("", font(10))
+        for item in (self.lo, self.hi):
+            item.setBrush(QColor(theme.TEXT_DIM))
+
+    def set_range(self, lo_text: str, hi_text: str) -> None:
+        if (lo_text, hi_text) != (self.lo.text(), self.hi.text()):
+            self.lo.setText(lo_text)
+            self.hi.setText(hi_text)
+            self.place(self.title.x(), self.title.y())  # the bar moves over for a wider number
+
+    def width(self) -> float:
+        lo_w, hi_w = self.lo.boundingRect().width(), self.hi.boundingRect().width()
+        return max(self.title.boundingRect().width(), lo_w + 12 + self.BAR_W + hi_w)
+
+    def place(self, x: float, y: float) -> None:
+        """Put the entry's top left corner at (x, y); it is 34 pixels high."""
+        self.title.setPos(x, y)
+        bar_y = y + 16
+        lo_w = self.lo.boundingRect().width()
+        self.lo.setPos(x, bar_y - 2)
+        self.bar.setPos(x + lo_w + 4, bar_y)
+        self.hi.setPos(x + lo_w + 8 + self.BAR_W, bar_y - 2)
+
+
+class Legend:
+    """The colour bars (`entries`, by scale key), the line legend (`edge_text`) and the `note`."""
+
+    def __init__(self, scene: QGraphicsScene, specs: list[LegendSpec], edge_legend: str, note: str):
+        self.entries = {spec.key: LegendEntry(scene, spec) for spec in specs}
+        self.edge_text = scene.addSimpleText(edge_legend, font(11))
+        self.edge_text.setBrush(QColor(theme.TEXT_DIM))
+        self.note = scene.addSimpleText(note, font(11))
+        self.note.setBrush(QColor(theme.TEXT_DIM))
+        self._note_text = note
+
+    def set_ranges(self, ranges: dict[str, tuple[str, str]]) -> None:
+        for key, entry in self.entries.items():
+            entry.set_range(*ranges[key])
+
+    def place(self, w: float, h: float) -> float:
+        """Put the colour bars, the line legend and the note at the bottom, from the bottom up, in as
+        many rows as the width needs (the note wraps). Returns the height they take."""
+        self.note.setText(wrap_text(self._note_text, self.note.font(), w - 24))
+        y = h - 6 - self.note.boundingRect().height()
+        self.note.setPos(12, y)
+        rows: list[list[tuple[float, LegendEntry]]] = [[]]
+        x = 12.0
+        for entry in self.entries.values():
+            if rows[-1] and x + entry.width() > w - 8:
+                rows.append([])
+                x = 12.0
+            rows[-1].append((x, entry))
+            x += entry.width() + 22
+        beside = x + self.edge_text.boundingRect().width() < w - 8
+        if not beside:  # no room after the colour bars: the line legend gets a line of its own
+            y -= 18
+            self.edge_text.setPos(12, y)
+        for row in reversed(rows):
+            y -= 34
+            for x_entry, entry in row:
+                entry.place(x_entry, y)
+            if beside:
+                self.edge_text.setPos(x, y + 16)
+                beside = False
+        return h - y + 4
