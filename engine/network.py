@@ -226,8 +226,9 @@ class Network:
         out = self._forward_from(int(layer), a.astype(self.dtype, copy=False))
         return out[0] if single else out
 
-    def _forward_from(self, layer: int, a: np.ndarray) -> np.ndarray:
-        for l in range(layer + 1, self.n_layers + 1):
+    def _forward_from(self, layer: int, a: np.ndarray, last: int | None = None) -> np.ndarray:
+        """Layers layer+1 .. last (default: the output layer) on a batch already checked."""
+        for l in range(layer + 1, (self.n_layers if last is None else last) + 1):
             a = F.ACTIVATIONS[self.layer_activation(l)].f(a @ self.weights[l - 1].T + self.biases[l - 1])
         return a
 
