@@ -1,10 +1,10 @@
 """The engine: pure numpy (and networkx for graphs). Never imports Qt; usable from a notebook.
 
     from engine import Value, Network, save, load, export_onnx
-    from engine import graph, preprocess, datasets
+    from engine import graph, preprocess, datasets, landscape
 """
 
-from engine import datasets, graph, preprocess
+from engine import datasets, graph, landscape, preprocess
 from engine.io import ModelFileError, export_onnx, load, save
 from engine.network import Network
 from engine.training import Trainer, TrainingDiverged
@@ -13,5 +13,5 @@ from engine.value import Value
 __all__ = [
     "Value", "Network", "Trainer", "TrainingDiverged",
     "save", "load", "export_onnx", "ModelFileError",
-    "graph", "preprocess", "datasets",
+    "graph", "preprocess", "datasets", "landscape",
 ]

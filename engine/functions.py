@@ -159,8 +159,14 @@ def log_softmax(z):
 def mse(a, y) -> float:
     """Σ (a − y)² / n: summed over the outputs, averaged over the n samples (rows)."""
     n = a.shape[0] if a.ndim > 1 else 1
-    d = (a - y).astype(np.float64)  # the sum in float64: a float32 net's cost does not overflow early
-    return float(np.sum(d * d) / n)
+    return float(np.sum(mse_per_sample(a, y)) / n)
+
+
+def mse_per_sample(a, y) -> np.ndarray:
+    """Each sample's Σ (a − y)² over its outputs (the last axis), in float64 so a float32 net's cost
+    does not overflow early."""
+    d = (a - y).astype(np.float64)
+    return np.einsum("...k,...k->...", d, d)
 
 
 def mse_grad(a, y):
@@ -173,12 +179,26 @@ def cross_entropy(z, y, output: str) -> float:
     """Cross-entropy from the output layer's weighted sums z (exact even when a is saturated)."""
     check_pairing("cross_entropy", output)
     n = z.shape[0] if z.ndim > 1 else 1
+    return float(np.sum(cross_entropy_per_sample(z, y, output)) / n)
+
+
+def cross_entropy_per_sample(z, y, output: str) -> np.ndarray:
+    """Each sample's cross-entropy, summed over its outputs (the last axis), in float64."""
     z = z.astype(np.float64)
     y = np.asarray(y, dtype=np.float64)
     if output == "softmax":
-        return float(-np.sum(y * log_softmax(z)) / n)
+        return -np.einsum("...k,...k->...", y, log_softmax(z))
     # −[y log σ(z) + (1 − y) log(1 − σ(z))] = softplus(z) − y·z
-    return float(np.sum(softplus(z) - y * z) / n)
+    return np.sum(softplus(z) - y * z, axis=-1)
+
+
+def sample_costs(cost: str, z, a, y, output: str) -> np.ndarray:
+    """Each sample's cost (z and a: the output layer's weighted sums and activations); the cost of a
+    batch is their mean. Any leading axes are kept: (..., n_out) -> (...)."""
+    check_pairing(cost, output)
+    if cost == "mse":
+        return mse_per_sample(a, y)
+    return cross_entropy_per_sample(z, y, output)
 
 
 def cross_entropy_grad_z(a, y):

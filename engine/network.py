@@ -9,7 +9,8 @@ Layer 0 is the input. Layer l >= 1 computes, for a whole batch X at once (one sa
 "weight j of neuron i in layer l" is simply `net.weights[l-1][i, j]`. The arrays are plain numpy arrays,
 edited in place by sliders and optimisers; nothing here replaces them (so a view holding one stays live).
 
-Backprop walks the same layers backwards with δ(l) = dC/dz(l):
+Backprop (`backward_steps`, the one implementation; `gradients`, `backprop` and `step` build on it)
+walks the same layers backwards with δ(l) = dC/dz(l):
 
     δ(L)   = dC/da(L) ⊙ f'(z(L))            (softmax: its Jacobian times dC/da; with cross-entropy: a − y)
     dW(l)  = δ(l)ᵀ · a(l−1)                 db(l) = Σ over the batch of δ(l)
@@ -18,11 +19,44 @@ Backprop walks the same layers backwards with δ(l) = dC/dz(l):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
 import numpy as np
 
 from engine import functions as F
 
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class BackwardStep(NamedTuple):
+    """One layer of the backward pass, as `Network.backward_steps` yields it (output layer first)."""
+
+    layer: int  # 1 .. n_layers, counted as everywhere in the engine: its weights are weights[layer-1]
+    delta: np.ndarray  # δ = dC/dz of this layer's neurons, (n samples, size of layer)
+    dW: np.ndarray  # dC/dW, the shape of weights[layer-1]: δᵀ · a(layer−1)
+    db: np.ndarray  # dC/db, the shape of biases[layer-1]: δ summed over the samples
+
+
+@dataclass(frozen=True)
+class Backprop:
+    """Everything one step of learning computes, for a walkthrough (`Network.backprop`)."""
+
+    zs: list[np.ndarray]  # forward pass: zs[l-1] = layer l's weighted sums, (n, size)
+    activations: list[np.ndarray]  # forward pass: the input first, then each layer's a = f(z)
+    cost: float  # the cost of this batch before the update
+    output_error: np.ndarray  # a(L) − y at each output, (n, n_out): what the backward pass starts from
+    steps: tuple[BackwardStep, ...]  # the backward pass, output layer first (steps[0].layer == n_layers)
+
+    @property
+    def dW(self) -> list[np.ndarray]:
+        """The weight gradients in layer order: dW[l-1] belongs to weights[l-1]."""
+        return [s.dW for s in reversed(self.steps)]
+
+    @property
+    def db(self) -> list[np.ndarray]:
+        return [s.db for s in reversed(self.steps)]
 
 
 class Network:
@@ -172,10 +206,31 @@ class Network:
     def forward(self, X) -> np.ndarray:
         """The output layer: (n, n_in) -> (n, n_out), or (n_in,) -> (n_out,)."""
         X, single = self._inputs(X)
-        a = X
-        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
-            a = F.ACTIVATIONS[self.layer_activation(l)].f(a @ w.T + b)
+        a = self._forward_from(0, X)
         return a[0] if single else a
+
+    def forward_from(self, layer: int, a) -> np.ndarray:
+        """The output layer computed from the activations `a` of `layer` (0 is the input): only the
+        layers above it run. `a` is one sample (size of that layer,) or a batch (n, size)."""
+        whole = isinstance(layer, int | np.integer) and not isinstance(layer, bool)
+        if not whole or not 0 <= layer <= self.n_layers:
+            raise ValueError(f"layer must be one of 0..{self.n_layers} (0 is the input); got {layer!r}")
+        a = np.asarray(a)
+        single = a.ndim == 1
+        if single:
+            a = a[None, :]
+        if a.ndim != 2 or a.shape[1] != self.sizes[layer]:
+            raise ValueError(
+                f"layer {layer} has {self.sizes[layer]} neurons; got activations of shape {np.shape(a)}"
+            )
+        out = self._forward_from(int(layer), a.astype(self.dtype, copy=False))
+        return out[0] if single else out
+
+    def _forward_from(self, layer: int, a: np.ndarray, last: int | None = None) -> np.ndarray:
+        """Layers layer+1 .. last (default: the output layer) on a batch already checked."""
+        for l in range(layer + 1, (self.n_layers if last is None else last) + 1):
+            a = F.ACTIVATIONS[self.layer_activation(l)].f(a @ self.weights[l - 1].T + self.biases[l - 1])
+        return a
 
     def activations(self, X) -> list[np.ndarray]:
         """Every layer's activations, the input first."""
@@ -197,54 +252,84 @@ class Network:
             return F.mse(a_out, Y)
         return F.cross_entropy(z_out, Y, self.output)
 
-    def cost(self, X, Y, cost: str = "mse") -> float:
-        """The average cost over the samples (see engine.functions for the formulas)."""
+    def _batch(self, X, Y, cost: str) -> tuple[np.ndarray, np.ndarray]:
         F.check_pairing(cost, self.output)
         X, _ = self._inputs(X)
-        Y = self._targets(Y, X.shape[0])
+        return X, self._targets(Y, X.shape[0])
+
+    def cost(self, X, Y, cost: str = "mse") -> float:
+        """The average cost over the samples (see engine.functions for the formulas)."""
+        X, Y = self._batch(X, Y, cost)
         zs, acts = self._trace(X)
         return self._cost_from(zs[-1], acts[-1], Y, cost)
+
+    def _output_delta(self, z_out: np.ndarray, a_out: np.ndarray, Y: np.ndarray, cost: str) -> np.ndarray:
+        """δ(L) = dC/dz of the output layer."""
+        if cost == "cross_entropy":
+            return F.cross_entropy_grad_z(a_out, Y)  # softmax and sigmoid alike: (a − y) / n
+        grad_a = F.mse_grad(a_out, Y)
+        out = F.ACTIVATIONS[self.output]
+        if out.elementwise:
+            return grad_a * out.df(z_out, a_out)
+        return F.softmax_backward(a_out, grad_a)  # exact: the full Jacobian, not its diagonal
+
+    def _backward(
+        self, zs: list[np.ndarray], acts: list[np.ndarray], delta: np.ndarray
+    ) -> Iterator[BackwardStep]:
+        """Backprop, the one implementation: from δ(L) down to layer 1, one BackwardStep per layer."""
+        hidden = F.ACTIVATIONS[self.activation]
+        for l in range(self.n_layers, 0, -1):
+            yield BackwardStep(l, delta, delta.T @ acts[l - 1], delta.sum(axis=0))
+            if l > 1:  # δ(l−1) = (δ(l) · W(l)) ⊙ f'(z(l−1)); the input layer needs no δ
+                delta = (delta @ self.weights[l - 1]) * hidden.df(zs[l - 2], acts[l - 1])
+
+    def backward_steps(self, X, Y, cost: str = "mse") -> Iterator[BackwardStep]:
+        """The backward pass, from the output layer back: one `BackwardStep(layer, delta, dW, db)` per
+        layer, layer = n_layers .. 1 (its parameters are weights[layer-1] and biases[layer-1]).
+
+        delta is dC/dz(layer), shape (n, size of layer), one row per sample; dW and db have the shapes
+        of weights[layer-1] and biases[layer-1]. The forward pass runs at once (so bad input raises
+        here); each layer's step is computed when it is asked for. `backprop` adds the forward pass
+        and the cost around it; `gradients` collects dW and db.
+        """
+        X, Y = self._batch(X, Y, cost)
+        zs, acts = self._trace(X)
+        return self._backward(zs, acts, self._output_delta(zs[-1], acts[-1], Y, cost))
+
+    def backprop(self, X, Y, cost: str = "mse") -> Backprop:
+        """One step of learning laid open: the forward pass (zs, activations), the cost, the output error
+        a − y, and the backward pass (`steps`, output layer first). `update(bp.dW, bp.db, lr)` then does
+        exactly what `step(X, Y, lr, cost)` does."""
+        X, Y = self._batch(X, Y, cost)
+        zs, acts = self._trace(X)
+        delta = self._output_delta(zs[-1], acts[-1], Y, cost)
+        return Backprop(
+            zs=zs,
+            activations=acts,
+            cost=self._cost_from(zs[-1], acts[-1], Y, cost),
+            output_error=acts[-1] - Y,
+            steps=tuple(self._backward(zs, acts, delta)),
+        )
 
     def gradients(self, X, Y, cost: str = "mse") -> tuple[float, list[np.ndarray], list[np.ndarray]]:
         """(cost, dW, db): the cost and its gradient with respect to every weight and bias (backprop).
 
         dW[l] has the shape of weights[l], db[l] that of biases[l], in the network's dtype.
         """
-        F.check_pairing(cost, self.output)
-        X, _ = self._inputs(X)
-        Y = self._targets(Y, X.shape[0])
-        zs, acts = self._trace(X)
-        a_out = acts[-1]
-        value = self._cost_from(zs[-1], a_out, Y, cost)
+        bp = self.backprop(X, Y, cost)
+        return bp.cost, bp.dW, bp.db
 
-        # δ of the output layer
-        if cost == "cross_entropy":
-            delta = F.cross_entropy_grad_z(a_out, Y)  # softmax and sigmoid alike: (a − y) / n
-        else:
-            grad_a = F.mse_grad(a_out, Y)
-            out = F.ACTIVATIONS[self.output]
-            if out.elementwise:
-                delta = grad_a * out.df(zs[-1], a_out)
-            else:
-                delta = F.softmax_backward(a_out, grad_a)  # exact: the full Jacobian, not its diagonal
-
-        dW: list[np.ndarray] = [np.empty(0)] * self.n_layers
-        db: list[np.ndarray] = [np.empty(0)] * self.n_layers
-        hidden = F.ACTIVATIONS[self.activation]
-        for l in range(self.n_layers - 1, -1, -1):
-            dW[l] = delta.T @ acts[l]
-            db[l] = delta.sum(axis=0)
-            if l > 0:
-                delta = (delta @ self.weights[l]) * hidden.df(zs[l - 1], acts[l])
-        return value, dW, db
-
-    def step(self, X, Y, lr: float = 0.1, cost: str = "mse") -> float:
-        """One plain gradient-descent step, W ← W − lr·dC/dW (in place). Returns the cost before it."""
-        value, dW, db = self.gradients(X, Y, cost)
+    def update(self, dW: list[np.ndarray], db: list[np.ndarray], lr: float) -> None:
+        """W ← W − lr·dW and b ← b − lr·db, in place (the arrays stay the same objects)."""
         for w, g in zip(self.weights, dW, strict=True):
             w -= lr * g
         for b, g in zip(self.biases, db, strict=True):
             b -= lr * g
+
+    def step(self, X, Y, lr: float = 0.1, cost: str = "mse") -> float:
+        """One plain gradient-descent step, W ← W − lr·dC/dW (in place). Returns the cost before it."""
+        value, dW, db = self.gradients(X, Y, cost)
+        self.update(dW, db, lr)
         return value
 
     # --- state ---------------------------------------------------------------------------------

@@ -196,3 +196,105 @@ def test_huge_inputs_give_finite_outputs_without_warnings():
         cost_mse = net.cost(X, Y, "mse")
     assert np.isfinite(out).all() and np.isfinite(cost) and np.isfinite(cost_mse)
     assert all(np.isfinite(g).all() for g in dW + db)
+
+
+# --- backward_steps, backprop, forward_from -------------------------------------------------------
+
+
+def _chain(activation: str = "linear", output: str = "linear") -> Network:
+    """1-1-1 with w1 = 2, b1 = 1, w2 = 3, b2 = −1: small enough to work out by hand."""
+    net = Network([1, 1, 1], activation=activation, output=output, dtype=np.float64)
+    net.weights[0][...] = 2.0
+    net.biases[0][...] = 1.0
+    net.weights[1][...] = 3.0
+    net.biases[1][...] = -1.0
+    return net
+
+
+def test_backward_steps_match_a_hand_worked_linear_chain():
+    # x = 1, y = 0: z1 = 2·1 + 1 = 3, a1 = 3, z2 = 3·3 − 1 = 8, C = (8 − 0)² = 64
+    # δ2 = dC/da2 = 2·8 = 16, dW2 = δ2·a1 = 48, db2 = 16; δ1 = δ2·w2 = 48, dW1 = δ1·x = 48, db1 = 48
+    net = _chain()
+    steps = list(net.backward_steps([[1.0]], [[0.0]], "mse"))
+    assert [s.layer for s in steps] == [2, 1]
+    assert [(s.delta.item(), s.dW.item(), s.db.item()) for s in steps] == [(16, 48, 16), (48, 48, 48)]
+    assert steps[0].dW.shape == net.weights[1].shape and steps[1].db.shape == net.biases[0].shape
+    bp = net.backprop([[1.0]], [[0.0]], "mse")
+    assert bp.cost == 64.0 and bp.output_error.item() == 8.0
+    assert [z.item() for z in bp.zs] == [3.0, 8.0]
+    assert [a.item() for a in bp.activations] == [1.0, 3.0, 8.0]
+    assert [g.item() for g in bp.dW] == [48.0, 48.0] and [g.item() for g in bp.db] == [48.0, 16.0]
+
+
+def test_backward_steps_of_a_sigmoid_neuron_with_cross_entropy_start_from_a_minus_y():
+    # x = (2, 1), w = (1, −1), b = 0: z = 1, a = σ(1) = 0.7310585786, y = 1: δ = a − y = −0.2689414214
+    net = Network([2, 1], output="sigmoid", dtype=np.float64)
+    net.weights[0][...] = [[1.0, -1.0]]
+    (step,) = net.backward_steps([[2.0, 1.0]], [[1.0]], "cross_entropy")
+    assert step.delta.item() == pytest.approx(-0.2689414214, abs=1e-10)
+    assert step.dW.ravel() == pytest.approx([-0.5378828427, -0.2689414214], abs=1e-10)
+    assert step.db.item() == pytest.approx(-0.2689414214, abs=1e-10)
+    bp = net.backprop([[2.0, 1.0]], [[1.0]], "cross_entropy")
+    assert bp.cost == pytest.approx(np.log1p(np.e) - 1.0, abs=1e-12)  # −log σ(1)
+    assert bp.output_error.item() == pytest.approx(-0.2689414214, abs=1e-10)
+
+
+def test_each_samples_delta_is_its_own_gradient_over_the_batch_size():
+    # δ(l)[k] = dC/dz(l) for sample k = (1/n)·(the gradient of sample k alone w.r.t. the biases of l)
+    rng = np.random.default_rng(3)
+    net = Network([3, 4, 5, 2], activation="tanh", output="softmax", seed=1, dtype=np.float64)
+    X = rng.normal(size=(4, 3))
+    Y = np.eye(2)[[0, 1, 1, 0]]
+    steps = list(net.backward_steps(X, Y, "cross_entropy"))
+    for k in range(4):
+        _, _, db_k = net.gradients(X[k : k + 1], Y[k : k + 1], "cross_entropy")
+        for s in steps:
+            np.testing.assert_allclose(s.delta[k], db_k[s.layer - 1] / 4, rtol=1e-12, atol=1e-15)
+    _, dW, db = net.gradients(X, Y, "cross_entropy")
+    acts = net.activations(X)
+    for s in steps:
+        np.testing.assert_array_equal(s.dW, dW[s.layer - 1])
+        np.testing.assert_array_equal(s.db, db[s.layer - 1])
+        np.testing.assert_allclose(s.dW, s.delta.T @ acts[s.layer - 1], rtol=1e-12)
+
+
+def test_update_after_backprop_is_exactly_one_step():
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((8, 4)), np.eye(3)[rng.integers(0, 3, 8)]
+    walked = Network([4, 5, 3], "relu", "softmax", seed=2)
+    stepped = Network([4, 5, 3], "relu", "softmax", seed=2)
+    arrays = walked.weights + walked.biases
+    bp = walked.backprop(X, Y, "cross_entropy")
+    walked.update(bp.dW, bp.db, 0.3)
+    before = stepped.step(X, Y, 0.3, "cross_entropy")
+    assert before == bp.cost
+    for a, b in zip(walked.weights + walked.biases, stepped.weights + stepped.biases, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert all(a is b for a, b in zip(arrays, walked.weights + walked.biases, strict=True))  # in place
+
+
+def test_backward_steps_refuse_bad_input_at_once():
+    net = Network([3, 2], output="linear")
+    with pytest.raises(ValueError, match="softmax or sigmoid"):
+        net.backward_steps(np.zeros((2, 3)), np.zeros((2, 2)), "cross_entropy")
+    with pytest.raises(ValueError, match="targets must have shape"):
+        net.backward_steps(np.zeros((2, 3)), np.zeros((3, 2)), "mse")
+
+
+def test_forward_from_runs_only_the_layers_above():
+    rng = np.random.default_rng(1)
+    net = Network([5, 4, 3, 2], activation="sigmoid", output="softmax", seed=4, dtype=np.float64)
+    X = rng.normal(size=(6, 5))
+    out = net.forward(X)
+    acts = net.activations(X)
+    for layer in range(net.n_layers + 1):
+        np.testing.assert_allclose(net.forward_from(layer, acts[layer]), out, rtol=1e-13)
+        np.testing.assert_allclose(net.forward_from(layer, acts[layer][2]), out[2], rtol=1e-13)
+    # changing a layer below does not matter: only the layers above `layer` run
+    net.weights[0][...] = 0.0
+    np.testing.assert_allclose(net.forward_from(1, acts[1]), out, rtol=1e-13)
+    assert np.array_equal(net.forward_from(net.n_layers, acts[-1]), acts[-1])
+    with pytest.raises(ValueError, match="layer must be one of 0..3"):
+        net.forward_from(4, acts[-1])
+    with pytest.raises(ValueError, match="layer 2 has 3 neurons"):
+        net.forward_from(2, acts[1])
