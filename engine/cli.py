@@ -248,7 +248,7 @@ def train(args: argparse.Namespace) -> int:
             test_cost, test_accuracy = trainer.evaluate(data.X_test, data.Y_test)
     except TrainingDiverged as e:
         bar.close()
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {e}{' Nothing was saved.' if args.out else ''}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         bar.close()

@@ -186,7 +186,14 @@ def test_a_csv_trains(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["test_accuracy"] >= 0.8
 
 
-def test_an_explosion_exits_with_1_and_a_clear_message(capsys):
+def test_an_explosion_exits_with_1_and_a_clear_message(capsys, tmp_path):
+    out = tmp_path / "never.npz"
+    assert cli.main(["train", "--dataset", "xor", "--lr", "1e4", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: The training exploded — lower the learning rate.")
+    assert "before the explosion began" in last and "Traceback" not in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []  # nothing was saved
     argv = [
         "train",
         "--dataset",
