@@ -1,9 +1,9 @@
 """The headless command line: `python main.py train ...` and `python main.py download-mnist`.
 
 `train --dataset digits` with no other options is exactly the recipe that made the shipped default
-model (resources/models/digits.npz): engine.recipes.DIGITS_RECIPE. Other datasets get TOY_RECIPE. Any
-option given on the command line overrides the recipe. This module is argparse and the terminal only;
-the recipes and `make_trainer` live in engine/recipes.py.
+model (engine/resources/models/digits.npz): engine.recipes.DIGITS_RECIPE. Other datasets get
+TOY_RECIPE. Any option given on the command line overrides the recipe. This module is argparse and the
+terminal only; the recipes and `make_trainer` live in engine/recipes.py.
 
 Progress goes to stderr (a live bar on a terminal, one line per epoch otherwise); the final line gives
 the test cost and accuracy; `--json` prints the metrics as one JSON object on stdout. Bad input (an
@@ -59,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a network and save it",
         description="Train a network without the window, and save it.\n\n"
         "With --dataset digits and no other options this is exactly the recipe of the shipped\n"
-        "default digits model (resources/models/digits.npz). Every option you give overrides the\n"
-        "recipe; \"others\" below means the 2-D sets and CSV files.",
+        "default digits model (engine/resources/models/digits.npz). Every option you give overrides\n"
+        "the recipe; \"others\" below means the 2-D sets and CSV files.",
         epilog=TRAIN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

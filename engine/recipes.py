@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # importing a recipe must stay cheap: numpy-heavy modules load in make_trainer
     from engine.training import Trainer
 
-# The recipe of resources/models/digits.npz (README there: the command, its accuracy, its time).
+# The recipe of engine/resources/models/digits.npz (README there: the command, its accuracy, its time).
 DIGITS_RECIPE = {
     "hidden": [256, 128],
     "activation": "relu",

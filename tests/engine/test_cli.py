@@ -18,10 +18,11 @@ import pytest
 from engine import cli, recipes
 from engine.datasets import mnist
 from engine.io import load
+from engine.resources import DEFAULT_MODEL
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "resources" / "models" / "digits.npz"
-MODEL_README = ROOT / "resources" / "models" / "README.md"
+MODEL = DEFAULT_MODEL
+MODEL_README = DEFAULT_MODEL.parent / "README.md"
 
 
 def test_train_xor_end_to_end_with_json(tmp_path, capsys):
@@ -284,7 +285,7 @@ def test_the_shipped_model_reaches_97_percent_and_its_readme_says_so(bundled):
     accuracy = float(np.mean(net.predict(bundled.X_test) == bundled.labels_test))
     assert accuracy >= 0.97
     readme = MODEL_README.read_text(encoding="utf-8")
-    assert "python main.py train --dataset digits --out resources/models/digits.npz" in readme
+    assert "python main.py train --dataset digits --out engine/resources/models/digits.npz" in readme
     assert f"{accuracy:.1%}" in readme  # the README states the measured accuracy
     assert net.sizes == [784, *recipes.DIGITS_RECIPE["hidden"], 10]
     r = recipes.DIGITS_RECIPE

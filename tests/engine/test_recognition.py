@@ -3,16 +3,15 @@ model as well as the plain test digits are (within 2 points): to_mnist undoes th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from engine.datasets.mnist import load_bundled
 from engine.io import load
 from engine.preprocess import to_mnist
+from engine.resources import DEFAULT_MODEL
 
-MODEL = Path(__file__).resolve().parents[2] / "resources" / "models" / "digits.npz"
+MODEL = DEFAULT_MODEL  # engine/resources/models/digits.npz
 CANVAS = 280
 
 # (name, long side of the digit on the canvas in pixels, (top, left) of its box; None = centred)
