@@ -2,7 +2,7 @@
 
     python bench/landscape.py
 
-The default digits model (resources/models/digits.npz, 784-256-128-10, ReLU/softmax, cross-entropy),
+The default digits model (engine/resources/models/digits.npz, 784-256-128-10, ReLU/softmax, cross-entropy),
 512 training samples (the probe batch `Session.gradient_batch()` uses), 200 values across [-3, 3]:
 `landscape.cost_along` (one vectorised call) against its comparison partner, setting the parameter and
 calling `net.cost` once per value, measured in the same run. Target: <= 30 ms per update for a
@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from engine import landscape, load  # noqa: E402
 from engine.datasets import load as load_dataset  # noqa: E402
+from engine.resources import DEFAULT_MODEL  # noqa: E402
 from engine.threads import blas_threads  # noqa: E402
 
 COST = "cross_entropy"
@@ -54,7 +55,7 @@ def naive(net, X, Y, layer, neuron, source, values) -> np.ndarray:
 
 
 def main() -> None:
-    net = load(ROOT / "resources" / "models" / "digits.npz")
+    net = load(DEFAULT_MODEL)
     data = load_dataset("digits", source="bundled")
     X, Y = data.X_train[:512], data.Y_train[:512]
     values = np.linspace(-3.0, 3.0, 200)

@@ -1,8 +1,9 @@
 """The headless command line: `python main.py train ...` and `python main.py download-mnist`.
 
 `train --dataset digits` with no other options is exactly the recipe that made the shipped default
-model (resources/models/digits.npz): DIGITS_RECIPE below. Other datasets get TOY_RECIPE. Any option
-given on the command line overrides the recipe.
+model (engine/resources/models/digits.npz): engine.recipes.DIGITS_RECIPE. Other datasets get
+TOY_RECIPE. Any option given on the command line overrides the recipe. This module is argparse and the
+terminal only; the recipes and `make_trainer` live in engine/recipes.py.
 
 Progress goes to stderr (a live bar on a terminal, one line per epoch otherwise); the final line gives
 the test cost and accuracy; `--json` prints the metrics as one JSON object on stdout. Bad input (an
@@ -19,44 +20,10 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from engine import functions as F
 from engine.optim import OPTIMIZERS
-
-if TYPE_CHECKING:  # the command line imports numpy-heavy modules only when it trains
-    from engine.training import Trainer
-
-# The recipe of resources/models/digits.npz (README there: the command, its accuracy, its time).
-DIGITS_RECIPE = {
-    "hidden": [256, 128],
-    "activation": "relu",
-    "output": "softmax",
-    "cost": "cross_entropy",
-    "optimizer": "adam",
-    "lr": 0.002,
-    "lr_decay": 0.95,
-    "batch": 64,
-    "epochs": 60,
-    "l2": 0.0,
-    "augment": True,
-    "source": "bundled",
-}
-# 2-D toy sets and CSV files: small, quick, and good at curved boundaries.
-TOY_RECIPE = {
-    "hidden": [8, 8],
-    "activation": "tanh",
-    "output": None,  # sigmoid for one output (two classes), softmax for more
-    "cost": None,  # cross-entropy for sigmoid/softmax outputs, else mse
-    "optimizer": "adam",
-    "lr": 0.03,
-    "lr_decay": 1.0,
-    "batch": 32,
-    "epochs": 300,
-    "l2": 0.0,
-    "augment": False,
-    "source": "auto",
-}
+from engine.recipes import DIGITS_RECIPE, TOY_RECIPE, make_trainer, recipe_for
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -92,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a network and save it",
         description="Train a network without the window, and save it.\n\n"
         "With --dataset digits and no other options this is exactly the recipe of the shipped\n"
-        "default digits model (resources/models/digits.npz). Every option you give overrides the\n"
-        "recipe; \"others\" below means the 2-D sets and CSV files.",
+        "default digits model (engine/resources/models/digits.npz). Every option you give overrides\n"
+        "the recipe; \"others\" below means the 2-D sets and CSV files.",
         epilog=TRAIN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -197,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def resolve_settings(args: argparse.Namespace, n_outputs: int | None = None) -> dict:
     """The full recipe: the dataset's defaults, overridden by whatever was given on the command line."""
-    recipe = dict(DIGITS_RECIPE if args.dataset == "digits" else TOY_RECIPE)
+    recipe = recipe_for(args.dataset)
     for key in (
         "hidden",
         "activation",
@@ -255,20 +222,6 @@ def _load_dataset(args: argparse.Namespace, source: str):
         raise UsageError(str(e).rstrip(".")) from None
 
 
-def make_trainer(recipe: dict, data) -> Trainer:
-    """A fresh network shaped for `data` and the Trainer of `recipe` (e.g. DIGITS_RECIPE, seed 0 if unset)."""
-    from engine.augment import augment_digits
-    from engine.network import Network
-    from engine.training import Trainer
-
-    seed = recipe.get("seed", 0)
-    sizes = [data.n_features, *recipe["hidden"], data.n_outputs]
-    net = Network(sizes, activation=recipe["activation"], output=recipe["output"], seed=seed)
-    return Trainer(net, data, cost=recipe["cost"], optimizer=recipe["optimizer"], lr=recipe["lr"],
-                   batch_size=recipe["batch"], seed=seed, l2=recipe["l2"],
-                   augment=augment_digits if recipe["augment"] else None, lr_decay=recipe["lr_decay"])
-
-
 def train(args: argparse.Namespace) -> int:
     from engine.io import save
     from engine.training import TrainingDiverged, blas_threads
@@ -295,7 +248,7 @@ def train(args: argparse.Namespace) -> int:
             test_cost, test_accuracy = trainer.evaluate(data.X_test, data.Y_test)
     except TrainingDiverged as e:
         bar.close()
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {e}{' Nothing was saved.' if args.out else ''}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         bar.close()

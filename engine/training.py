@@ -5,15 +5,33 @@ gradients, and lets the optimiser change the network's arrays in place. An epoch
 whole training split in a fresh random order (the Trainer's own seeded generator, so a run is
 reproducible and does not disturb anyone else's random numbers).
 
-If the cost or the weights stop being finite numbers (a learning rate too large makes them explode),
-the step is undone: the weights go back to what they were before it, the optimiser forgets its memory,
-and `train_step` returns the non-finite cost (`fit` and `run_epoch` raise `TrainingDiverged`).
+The divergence guard (the one in the app: the worker and the window only report what it decides). A
+learning rate too large makes training explode, often while every number is still finite: the cost
+climbs to thousands, the weights to 1e4 and beyond. train_step calls it an explosion when
+
+- the cost is not finite, or (after the first WARMUP steps, whose costs fall fast and vary a lot)
+  more than COST_FACTOR times its recent level: the running median of the last WINDOW step costs, or
+  the cost of a network that knows nothing (it predicts the average target) if that is larger, so the
+  noise of a well-trained network's tiny costs never trips it; or
+- the largest weight or bias becomes more than RUNAWAY_FACTOR times what it was at the checkpoint
+  (or than RUNAWAY_FACTOR, if that was below 1), or not finite.
+
+Every CHECK_EVERY steps the guard copies the weights (a candidate checkpoint); a candidate becomes the
+checkpoint it restores only after the next CHECK_EVERY steps stayed calm (their median cost at most
+CALM times the one before the candidate). So the restored weights are from before the explosion began,
+not merely from the last step whose numbers were finite (which can themselves be 1e37). On an explosion
+the network gets those weights back, the optimiser forgets its memory, `diverged` is set and
+`divergence` says what happened; train_step returns inf, and `fit` / `run_epoch` raise
+TrainingDiverged with that sentence. Whoever changes the weights outside train_step (a slider, a
+loaded model) calls `weights_edited()`, so the guard starts again from them.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 import time
+from collections import deque
 from collections.abc import Callable
 
 import numpy as np
@@ -29,11 +47,104 @@ EVAL_CHUNK = 4096  # samples per forward pass in evaluate(): bounds memory on th
 # view there is history["epoch_train_cost"], one mean per epoch.
 STEP_COST_LIMIT = 100_000
 
-EXPLODED = "The cost exploded — lower the learning rate."
+EXPLODED = "The training exploded — lower the learning rate."  # how every divergence sentence begins
+
+# The divergence guard (see the module's docstring). Measured on every preset and the digits recipe
+# (tests/engine/test_divergence.py): normal training stays below a fifth of these limits.
+COST_FACTOR = 10.0  # an explosion: a step cost this many times its recent level
+RUNAWAY_FACTOR = 100.0  # an explosion: the largest |weight| this many times the checkpoint's
+WINDOW = 64  # step costs in the running median
+WARMUP = 32  # steps before the cost is compared with its recent level (only NaN/inf count before)
+CHECK_EVERY = 16  # steps between candidate checkpoints (and between updates of the limits)
+CALM = 1.5  # a candidate is kept if the next steps' median cost is at most this times the one before it
+MIN_COST_LEVEL = 1e-3  # costs below this are noise: no explosion is measured relative to them
 
 
 class TrainingDiverged(ArithmeticError):
-    """The cost became NaN or infinite; the weights from before that step were restored."""
+    """The training exploded; the weights from before the explosion began were restored."""
+
+
+def largest_magnitude(arrays: list[np.ndarray]) -> float:
+    """The largest |value| over all arrays: NaN if any is NaN (so `not m <= limit` catches it too)."""
+    m = 0.0
+    for a in arrays:
+        if a.size:
+            hi, lo = float(a.max()), float(a.min())  # two passes, no temporary array like abs() would make
+            m = max(m, hi, -lo) if hi == hi and lo == lo else math.nan
+            if m != m:
+                return m
+    return m
+
+
+def knowing_nothing_cost(Y: np.ndarray, cost: str, output: str) -> float:
+    """The cost of a network that predicts the average target for every sample, i.e. has learned nothing."""
+    Y = np.asarray(Y, dtype=np.float64)
+    if len(Y) == 0:
+        return 0.0
+    p = Y.mean(axis=0)
+    if cost != "cross_entropy":
+        return float(np.sum(Y.var(axis=0)))  # Σ over the outputs of the squared error around the mean
+    q = np.clip(p, 1e-12, 1 - 1e-12)
+    if output == "softmax":
+        return float(-np.sum(p * np.log(q)))  # the entropy of the class frequencies
+    return float(-np.sum(p * np.log(q) + (1 - p) * np.log(1 - q)))  # per output, a coin of bias p
+
+
+class DivergenceGuard:
+    """Watches the step costs and the weights; keeps the checkpoint from before an explosion began."""
+
+    def __init__(self, params: list[np.ndarray], floor: float):
+        self.floor = max(float(floor), MIN_COST_LEVEL)
+        self._safe = [p.copy() for p in params]
+        self._candidate = [np.empty_like(p) for p in params]
+        self.restart(params, steps=0)
+
+    def restart(self, params: list[np.ndarray], steps: int) -> None:
+        """Take `params` as the checkpoint and forget the cost level (after an edit or a restore)."""
+        for dst, src in zip(self._safe, params, strict=True):
+            np.copyto(dst, src)
+        self.safe_step = steps
+        self.safe_magnitude = largest_magnitude(params)
+        self.weight_limit = RUNAWAY_FACTOR * max(self.safe_magnitude, 1.0)
+        self.level = math.nan  # the recent cost level (median); NaN during the warm-up
+        self.cost_limit = math.inf
+        self._costs: deque[float] = deque(maxlen=WINDOW)
+        self._seen = 0
+        self._candidate_step: int | None = None
+        self._candidate_level = math.nan
+
+    def cost_explodes(self, cost: float) -> bool:
+        return not cost <= self.cost_limit  # NaN compares False: caught too
+
+    def weights_explode(self, magnitude: float) -> bool:
+        return not magnitude <= self.weight_limit
+
+    def record(self, cost: float, params: list[np.ndarray], steps: int) -> None:
+        """A step went well: remember its cost; every CHECK_EVERY steps, update limits and checkpoints."""
+        self._costs.append(cost)
+        self._seen += 1
+        if self._seen % CHECK_EVERY:
+            return
+        recent = statistics.median(list(self._costs)[-CHECK_EVERY:])
+        if self._candidate_step is not None and recent <= CALM * max(self._candidate_level, MIN_COST_LEVEL):
+            self._safe, self._candidate = self._candidate, self._safe  # the candidate is confirmed
+            self.safe_step = self._candidate_step
+            self.safe_magnitude = self._candidate_magnitude
+            self.weight_limit = RUNAWAY_FACTOR * max(self.safe_magnitude, 1.0)
+        for dst, src in zip(self._candidate, params, strict=True):
+            np.copyto(dst, src)
+        self._candidate_step, self._candidate_level = steps, recent
+        self._candidate_magnitude = largest_magnitude(params)
+        if self._seen >= WARMUP:
+            self._set_level(statistics.median(self._costs))
+
+    def _set_level(self, level: float) -> None:
+        self.level = level
+        self.cost_limit = COST_FACTOR * max(level, self.floor)
+
+    def restore(self, params: list[np.ndarray]) -> None:
+        for dst, src in zip(params, self._safe, strict=True):
+            np.copyto(dst, src)
 
 
 class Trainer:
@@ -85,11 +196,14 @@ class Trainer:
         self._pos = 0  # samples of the current epoch already used
         self.steps = 0
         self.epoch = 0  # completed epochs
-        # Set by train_step when it finds the training has exploded. By then the network already holds
-        # the weights from before the explosion and the optimiser has forgotten its memory: the
-        # worker and the Session only report `divergence`, a sentence for the user.
+        # Set by train_step when it finds the training has exploded (cleared by the next train_step). By
+        # then the network already holds the weights from before the explosion began and the optimiser
+        # has forgotten its memory: the worker and the Session only report `divergence`, a sentence.
         self.diverged = False
         self.divergence = ""
+        self._guard = DivergenceGuard(
+            network.weights + network.biases, knowing_nothing_cost(self._Y, cost, network.output)
+        )
         self.history: dict[str, list[float]] = {
             "step_cost": [],  # the batch cost before each step; the last STEP_COST_LIMIT steps only
             "epoch_train_cost": [],  # mean of the step costs of each epoch (run_epoch / fit)
@@ -137,25 +251,49 @@ class Trainer:
         return X, self._Y[idx]
 
     def train_step(self) -> float:
-        """One mini-batch: returns its cost before the step. Non-finite: the step was undone."""
+        """One mini-batch: returns its cost before the step; inf if the training exploded (see above)."""
+        self.diverged, self.divergence = False, ""
         epoch_before = self.epoch
         X, Y = self.next_batch()
         net = self.network
         params = net.weights + net.biases
-        with np.errstate(all="ignore"):  # an explosion is caught by the finiteness checks
+        guard = self._guard
+        with np.errstate(all="ignore"):  # an explosion is caught by the guard, not by warnings
             cost, dW, db = net.gradients(X, Y, self.cost_name)
-            grads = dW + db
-            if not (math.isfinite(cost) and all(np.isfinite(g).all() for g in grads)):
-                return self._diverged(cost, None)
-            before = [p.copy() for p in params]
-            self.optimizer.update(params, grads)
-            if not all(np.isfinite(p).all() for p in params):
-                return self._diverged(math.inf, before)
+            if guard.cost_explodes(cost):
+                return self._diverged(self._cost_sentence(cost))
+            # non-finite gradients make the weights non-finite, which the next check catches
+            self.optimizer.update(params, dW + db)
+            magnitude = largest_magnitude(params)
+            if guard.weights_explode(magnitude):
+                return self._diverged(self._weights_sentence(magnitude))
         self.steps += 1
         self._remember_step_cost(cost)
+        guard.record(cost, params, self.steps)
         if self.epoch != epoch_before and self.lr_decay != 1.0:
             self.optimizer.lr *= self.lr_decay
         return cost
+
+    def weights_edited(self) -> None:
+        """The network's weights were changed outside train_step: the guard starts again from them."""
+        self._guard.restart(self.network.weights + self.network.biases, self.steps)
+
+    def _cost_sentence(self, cost: float) -> str:
+        step, level = self.steps + 1, self._guard.level
+        if not math.isfinite(cost):
+            what = f"At step {step:,} the cost became {cost}"
+        else:
+            what = f"At step {step:,} the cost reached {cost:,.4g}, from a recent level of {level:.4g}"
+        return f"{EXPLODED} ({what}.) {self._restored()}"
+
+    def _weights_sentence(self, magnitude: float) -> str:
+        step, before = self.steps + 1, self._guard.safe_magnitude
+        value = f"{magnitude:,.4g}" if math.isfinite(magnitude) else str(magnitude)
+        return (f"{EXPLODED} (At step {step:,} the largest weight became {value}; it was "
+                f"{before:.4g} at step {self._guard.safe_step:,}.) {self._restored()}")
+
+    def _restored(self) -> str:
+        return f"The weights from step {self._guard.safe_step:,}, before the explosion began, are restored."
 
     def _remember_step_cost(self, cost: float) -> None:
         costs = self.history["step_cost"]
@@ -165,14 +303,14 @@ class Trainer:
         if len(costs) > STEP_COST_LIMIT + STEP_COST_LIMIT // 10:
             del costs[: len(costs) - STEP_COST_LIMIT]
 
-    def _diverged(self, cost: float, before: list[np.ndarray] | None) -> float:
-        if before is not None:
-            for p, saved in zip(self.network.weights + self.network.biases, before, strict=True):
-                np.copyto(p, saved)
-        self.optimizer.reset()  # its memory (velocity, moments) may be poisoned too
+    def _diverged(self, sentence: str) -> float:
+        params = self.network.weights + self.network.biases
+        self._guard.restore(params)
+        self._guard.restart(params, self._guard.safe_step)
+        self.optimizer.reset()  # its memory (velocity, moments) is poisoned too
         self.diverged = True
-        self.divergence = EXPLODED
-        return cost if not math.isfinite(cost) else math.inf
+        self.divergence = sentence
+        return math.inf
 
     def run_epoch(self, progress: Callable[[dict], None] | None = None, *, _fit: dict | None = None) -> dict:
         """Train until the current epoch is complete; then evaluate on the test split (if any)."""
@@ -184,11 +322,8 @@ class Trainer:
         last_report = 0.0
         while self.epoch == epoch_now:
             cost = self.train_step()
-            if not math.isfinite(cost):
-                raise TrainingDiverged(
-                    f"{EXPLODED} (the cost became {cost} at step {self.steps + 1}; the "
-                    f"weights from before that step were restored)"
-                )
+            if self.diverged:
+                raise TrainingDiverged(self.divergence)
             costs.append(cost)
             running += cost
             now = time.perf_counter()

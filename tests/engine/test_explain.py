@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -11,8 +9,9 @@ import engine
 from engine import Network, saliency
 from engine.datasets.mnist import load_bundled
 from engine.explain import confusion_matrix
+from engine.resources import DEFAULT_MODEL
 
-MODEL = Path(__file__).resolve().parents[2] / "resources" / "models" / "digits.npz"
+MODEL = DEFAULT_MODEL
 H = 1e-6  # finite-difference step
 
 

@@ -3,8 +3,6 @@ it a new handwriting style without forgetting the bundled digits."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -19,9 +17,10 @@ from engine.finetune import (
     make_trainer,
     mixed_dataset,
 )
+from engine.resources import DEFAULT_MODEL
 from engine.training import Trainer, TrainingDiverged
 
-MODEL = Path(__file__).resolve().parents[2] / "resources" / "models" / "digits.npz"
+MODEL = DEFAULT_MODEL
 SIDE = 28
 
 

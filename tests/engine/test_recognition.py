@@ -5,8 +5,6 @@ own proportions: to_mnist gives their strokes MNIST's width."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -14,9 +12,10 @@ from engine import preprocess
 from engine.datasets.mnist import load_bundled
 from engine.io import load
 from engine.preprocess import to_mnist
+from engine.resources import DEFAULT_MODEL
 from tests.digit_strokes import PAD_PEN, draw_digit
 
-MODEL = Path(__file__).resolve().parents[2] / "resources" / "models" / "digits.npz"
+MODEL = DEFAULT_MODEL  # engine/resources/models/digits.npz
 CANVAS = 280
 
 # (name, long side of the digit on the canvas in pixels, (top, left) of its box; None = centred)
