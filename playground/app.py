@@ -211,4 +211,23 @@ def main(argv: list[str] | None = None) -> int:
     app = make_application(sys.argv[0] if sys.argv else "nn-playground")
     window = MainWindow(preset=args.preset)
     window.show()
+    close_on_ctrl_c(window)
     return app.exec()
+
+
+def close_on_ctrl_c(window) -> None:
+    """Ctrl-C in the terminal closes the window as its close button does (training stops, the layout
+    is saved). Python runs signal handlers only between bytecodes, and Qt's event loop is C++: a timer
+    that wakes the interpreter every 200 ms lets the handler run while the window is idle."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def interrupted(*_):
+        print("Interrupted: closing the window.", file=sys.stderr)
+        window.close()
+
+    signal.signal(signal.SIGINT, interrupted)
+    waker = QTimer(window)
+    waker.timeout.connect(lambda: None)
+    waker.start(200)

@@ -52,6 +52,26 @@ def apply_edit(network: Network, edit: tuple) -> None:
         network.biases[layer - 1][neuron] = value
 
 
+def edit_problem(network: Network, edit: tuple) -> str | None:
+    """Why an edit cannot be made, in a sentence; None if it can.
+
+    Checked before anything changes, because numpy would quietly take layer 0 or a negative index as
+    "from the end" and edit the wrong weight, and a NaN or infinite weight poisons every later step.
+    """
+    kind, layer, neuron = edit[0], edit[1], edit[2]
+    sizes = network.sizes
+    what = "weight" if kind == "weight" else "bias"
+    if not 1 <= layer < len(sizes):
+        return f"There is no {what} in layer {layer}: layers 1 to {len(sizes) - 1} have weights and biases."
+    if not 0 <= neuron < sizes[layer]:
+        return f"Layer {layer} has neurons 0 to {sizes[layer] - 1}, not {neuron}."
+    if kind == "weight" and not 0 <= edit[3] < sizes[layer - 1]:
+        return f"Neuron {neuron} of layer {layer} has weights 0 to {sizes[layer - 1] - 1}, not {edit[3]}."
+    if not math.isfinite(edit[-1]):
+        return f"A {what} must be a finite number, not {edit[-1]}."
+    return None
+
+
 def divergence_message(divergence: str) -> str:
     """What the user reads when the Trainer found an explosion (it has restored the weights already):
     its sentence, and that the weights from before the explosion are back, unless it says so itself."""

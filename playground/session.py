@@ -23,8 +23,8 @@ from engine.network import Network
 from playground.data_catalog import DataCatalog, fits, is_digits_network
 from playground.presets import DEFAULT_PRESET, FALLBACK_PRESET, PRESETS, reset_note
 from playground.readout import Readout
-from playground.run_control import RunControl, Snapshot, apply_edit
-from playground.state import COLOR_SOURCES, SessionState, Settings, ViewState  # noqa: F401 (COLOR_SOURCES)
+from playground.run_control import RunControl, Snapshot, apply_edit, edit_problem
+from playground.state import COLOR_SOURCES, SessionState, Settings, ViewState, cost_for  # noqa: F401 (COLOR_SOURCES)
 from playground.worker import TrainingRun
 
 
@@ -129,16 +129,22 @@ class Session(Readout, QObject):
             self.colorSourceChanged.emit(self.color_source)
 
     # ------------------------------------------------------------------ editing and settings
-    def set_weight(self, layer: int, neuron: int, source: int, value: float) -> None:
-        self._edit(("weight", int(layer), int(neuron), int(source), float(value)))
+    def set_weight(self, layer: int, neuron: int, source: int, value: float) -> bool:
+        """weights[layer-1][neuron, source] = value. False (and a message) for a weight the network lacks."""
+        return self._edit(("weight", int(layer), int(neuron), int(source), float(value)))
 
-    def set_bias(self, layer: int, neuron: int, value: float) -> None:
-        self._edit(("bias", int(layer), int(neuron), float(value)))
+    def set_bias(self, layer: int, neuron: int, value: float) -> bool:
+        return self._edit(("bias", int(layer), int(neuron), float(value)))
 
-    def _edit(self, edit: tuple) -> None:
+    def _edit(self, edit: tuple) -> bool:
+        problem = edit_problem(self.network, edit)
+        if problem:
+            self.message.emit(problem)
+            return False
         apply_edit(self.network, edit)  # shown at once; the learning network gets it through run_control
         self._run.send(edit)
         self._network_changed()
+        return True
 
     def _network_changed(self) -> None:
         self._forward = None
@@ -296,12 +302,13 @@ class Session(Readout, QObject):
         except ValueError as exc:
             self.message.emit(str(exc))
             return False
+        cost, note = cost_for(net.output, self.cost_name)  # decided before anything changes: all or nothing
         self.pause()
         self.dataset_name, self.dataset, self.data_key = data.name, data, key
-        self.cost_name = {"softmax": "cross_entropy", "linear": "mse"}.get(net.output, self.cost_name)
+        self.cost_name = cost
         self.preset_name = ""
         self._build(net)
-        self.message.emit(f"Opened {path.name}: {self._describe()}")
+        self.message.emit(f"Opened {path.name}: {self._describe()}{note}")
         return True
 
     def save_model(self, path: str | Path) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from engine import functions
 from engine.network import Network
 from playground.presets import Preset
 
@@ -154,3 +155,17 @@ class SessionState:
         except (KeyError, TypeError) as exc:
             raise ValueError(f"a bad network: {exc}") from None
         return cls(settings, net)
+
+
+def cost_for(output: str, current: str) -> tuple[str, str]:
+    """The cost to train a network with this output, and a note for the user if it had to change.
+
+    A softmax output is trained with cross-entropy and a linear one with MSE; any other output keeps
+    the current cost if the two pair (engine.functions.check_pairing), else MSE, which pairs with all.
+    """
+    preferred = {"softmax": "cross_entropy", "linear": "mse"}.get(output, current)
+    try:
+        functions.check_pairing(preferred, output)
+        return preferred, ""
+    except ValueError:
+        return "mse", f". Its {output} output does not give probabilities, so the cost is now MSE."
