@@ -217,9 +217,14 @@ def _load_dataset(args: argparse.Namespace, source: str):
             f"unknown dataset {name!r}: use one of {', '.join(datasets.NAMES)} or the path of a CSV file"
         )
     try:
-        return datasets.load(name, seed=args.seed, n=args.n, noise=args.noise, source=source)
+        data = datasets.load(name, seed=args.seed, n=args.n, noise=args.noise, source=source)
     except (ValueError, OSError) as e:
-        raise UsageError(str(e).rstrip(".")) from None
+        damaged = isinstance(e, datasets.IdxError)
+        again = "; `python main.py download-mnist` fetches it again" if damaged else ""
+        raise UsageError(str(e).rstrip(".") + again) from None
+    if data.notice:
+        print(f"note: {data.notice}", file=sys.stderr)
+    return data
 
 
 def train(args: argparse.Namespace) -> int:

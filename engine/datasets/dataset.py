@@ -27,6 +27,9 @@ class Dataset:
     classes: list[str]
     source: str
     feature_names: list[str] = field(default_factory=list)  # e.g. ["x1", "x2"]; empty for pixels
+    # Something the user should be told about how this data was chosen, e.g. that the downloaded
+    # MNIST set is damaged and the bundled digits stand in for it; "" when there is nothing to say.
+    notice: str = ""
 
     @property
     def n_features(self) -> int:

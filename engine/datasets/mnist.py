@@ -10,12 +10,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.client
+import math
 import os
 import socket
 import sys
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -119,39 +121,67 @@ def _digits_dataset(train_images: np.ndarray, train_labels: np.ndarray, test_ima
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
+MAX_IDX_BYTES = 256 * 1024 * 1024  # MNIST's largest file holds 47 MB; refuse files that claim far more
+
+
+class IdxError(ValueError):
+    """An IDX file that cannot be read; `path` is the file, the message names it and the problem."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path.name}: {problem}")
+        self.path = path
+
+
+def read_idx(path: str | os.PathLike, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
     """Read an IDX file (MNIST's format), gzipped or not, into a numpy array of its shape.
 
     The format: two zero bytes, a type byte, the number of dimensions, each size as a big-endian
-    uint32, then the elements. Any mismatch raises ValueError naming the file and the problem.
+    uint32, then the elements. The header is read first and the data only as far as it announces (at
+    most max_bytes), so a small .gz that inflates to gigabytes is refused before it is inflated. Any
+    problem (a damaged gzip stream too) raises IdxError, a ValueError naming the file and the problem.
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
-        if raw[:2] == b"\x1f\x8b":  # the gzip magic number
-            raw = gzip.decompress(raw)
-    except (OSError, EOFError) as exc:
-        raise ValueError(f"{path.name}: cannot read the file ({exc}).") from exc
-    if len(raw) < 4:
-        raise ValueError(f"{path.name}: too short to be an IDX file ({len(raw)} bytes).")
-    if raw[0] != 0 or raw[1] != 0:
-        raise ValueError(f"{path.name}: not an IDX file (the magic number must start with two zero bytes).")
-    type_code, ndim = raw[2], raw[3]
+        with open(path, "rb") as raw_file:
+            gzipped = raw_file.read(2) == b"\x1f\x8b"  # the gzip magic number
+            raw_file.seek(0)
+            f = gzip.GzipFile(fileobj=raw_file, mode="rb") if gzipped else raw_file
+            return _read_idx_stream(f, path, max_bytes)
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise IdxError(path, f"the file is damaged: its gzip stream cannot be decompressed ({exc}).") from exc
+    except EOFError as exc:
+        raise IdxError(path, f"cannot read the file: it is cut short ({exc}).") from exc
+    except OSError as exc:
+        raise IdxError(path, f"cannot read the file ({exc.strerror or exc}).") from exc
+
+
+def _read_idx_stream(f, path: Path, max_bytes: int) -> np.ndarray:
+    start = f.read(4)
+    if len(start) < 4:
+        raise IdxError(path, f"too short to be an IDX file ({len(start)} bytes).")
+    if start[0] != 0 or start[1] != 0:
+        raise IdxError(path, "not an IDX file (the magic number must start with two zero bytes).")
+    type_code, ndim = start[2], start[3]
     if type_code not in IDX_TYPES:
-        raise ValueError(f"{path.name}: unknown IDX element type 0x{type_code:02x}.")
+        raise IdxError(path, f"unknown IDX element type 0x{type_code:02x}.")
     if ndim == 0:
-        raise ValueError(f"{path.name}: an IDX file needs at least one dimension.")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise ValueError(f"{path.name}: the header is cut short ({ndim} dimensions announced).")
-    shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+        raise IdxError(path, "an IDX file needs at least one dimension.")
+    sizes = f.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
+        raise IdxError(path, f"the header is cut short ({ndim} dimensions announced).")
+    shape = tuple(int.from_bytes(sizes[4 * k : 4 * k + 4], "big") for k in range(ndim))
     dtype = np.dtype(IDX_TYPES[type_code])
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(raw) - header != expected:
-        raise ValueError(f"{path.name}: shape {shape} needs {expected:,} bytes of data, "
-                         f"the file has {len(raw) - header:,}.")
-    data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
-    return data.astype(dtype.newbyteorder("="))  # native byte order, and a writable copy
+    expected = math.prod(shape) * dtype.itemsize  # Python integers: no overflow, however large
+    if expected > max_bytes:
+        raise IdxError(path, f"the header announces shape {shape}, {expected:,} bytes of data: more than "
+                             f"the {max_bytes:,} an MNIST file can need.")
+    data = f.read(expected + 1)  # one byte more than announced tells that the file is too long
+    if len(data) != expected:
+        more = "" if len(data) < expected else " or more"
+        raise IdxError(path, f"shape {shape} needs {expected:,} bytes of data, "
+                             f"the file has {len(data):,}{more}.")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)
+    return array.astype(dtype.newbyteorder("="))  # native byte order, and a writable copy
 
 
 # --------------------------------------------------------------------------- the full set
@@ -197,16 +227,44 @@ def load_full(cache_dir: str | os.PathLike | None = None) -> Dataset:
     train_labels = read_idx(folder / "train-labels-idx1-ubyte.gz")
     test_images = read_idx(folder / "t10k-images-idx3-ubyte.gz")
     test_labels = read_idx(folder / "t10k-labels-idx1-ubyte.gz")
-    for images, labels, split in ((train_images, train_labels, "train"), (test_images, test_labels, "test")):
+    splits = (("train", "train-images-idx3-ubyte.gz", train_images, train_labels),
+              ("test", "t10k-images-idx3-ubyte.gz", test_images, test_labels))
+    for split, image_file, images, labels in splits:
         if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or images.dtype != np.uint8:
-            raise ValueError(f"The {split} images are not 28x28 bytes (shape {images.shape}).")
-        if labels.shape != (len(images),) or labels.size and labels.max() > 9:
-            raise ValueError(f"The {split} labels do not match the images ({labels.shape} for "
-                             f"{len(images)} images, or a label above 9).")
+            raise IdxError(folder / image_file,
+                           f"the {split} images are not 28x28 bytes (shape {images.shape}).")
+        if len(images) == 0:
+            raise IdxError(folder / image_file, f"the file holds no {split} images.")
+        label_file = image_file.replace("images-idx3", "labels-idx1")
+        if labels.shape != (len(images),) or labels.max() > 9:
+            raise IdxError(folder / label_file, f"the {split} labels do not match the images ({labels.shape} "
+                                                f"for {len(images)} images, or a label above 9).")
     return _digits_dataset(
         train_images, train_labels, test_images, test_labels,
         source=f"MNIST, full set: {len(train_images):,} train / {len(test_images):,} test",
     )
+
+
+def delete_full(cache_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Delete the downloaded full set (the four files, and any half-downloaded ones); returns what went.
+
+    For a damaged cache: delete it, then download_full() fetches it again. The folder itself is
+    removed too if nothing else is left in it. Raises OSError (naming the file) if one cannot be deleted.
+    """
+    folder = Path(cache_dir) if cache_dir is not None else full_dir()
+    removed = []
+    if not folder.is_dir():
+        return removed
+    partial = [p for name in FILES for p in folder.glob(f".{name}.*.part")]
+    for path in [folder / name for name in FILES] + partial:
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    try:
+        folder.rmdir()  # only if empty
+    except OSError:
+        pass
+    return removed
 
 
 ProgressFn = Callable[[int, "int | None", str], None]

@@ -322,3 +322,20 @@ def test_a_second_ctrl_c_stops_a_stuck_download_at_once(monkeypatch, capsys):
     assert cli.main(["download-mnist"]) == 130
     err = capsys.readouterr().err
     assert "Ctrl-C again" in err and "Download cancelled" in err and "Traceback" not in err
+
+
+def test_a_damaged_full_mnist_cache_is_one_note_or_one_line(monkeypatch, tmp_path, capsys):
+    from tests.engine.test_mnist import _flip_inside_gzip, write_fake_full
+
+    monkeypatch.setenv("NN_PLAYGROUND_DATA", str(tmp_path))
+    write_fake_full(tmp_path / "mnist", n_train=300)
+    images = tmp_path / "mnist" / "train-images-idx3-ubyte.gz"
+    _flip_inside_gzip(images)
+    argv = ["train", "--dataset", "digits", "--hidden", "8", "--epochs", "1", "--no-augment"]
+    assert cli.main([*argv, "--source", "auto"]) == 0  # trains on the bundled digits instead
+    err = capsys.readouterr().err
+    assert f"note: The downloaded MNIST set cannot be read ({images})" in err and "Traceback" not in err
+    assert cli.main([*argv, "--source", "full"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: train-images-idx3-ubyte.gz: the file is damaged") and "\n" not in err
+    assert "download-mnist" in err
