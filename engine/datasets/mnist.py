@@ -15,6 +15,7 @@ import os
 import socket
 import sys
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 import zlib
@@ -56,6 +57,7 @@ MIRRORS: list[str] = [
 ]
 CHUNK = 64 * 1024  # the most read at once; a slow server's pieces are passed on as they arrive
 TIMEOUT = 30.0  # seconds without a byte before a mirror counts as unreachable
+CANCEL_POLL = 0.1  # seconds between looks at cancel() while a connection waits for the server
 
 
 class DownloadError(Exception):
@@ -281,9 +283,12 @@ def download_full(cache_dir: str | os.PathLike | None = None, mirrors: Sequence[
     mirror that fails (unreachable, HTTP error, wrong checksum) hands over to the next one.
 
     progress(done_bytes, total_bytes or None, file_name) is called as bytes arrive; cancel() is
-    polled each time some arrive (however few), and True stops the download with DownloadCancelled.
-    A server that sends nothing at all holds the download for at most `timeout` seconds. Every
-    failure raises DownloadError with one sentence saying what went wrong.
+    polled each time some arrive (however few), and also every CANCEL_POLL seconds on a helper thread
+    while the connection waits for a server that sends nothing: True shuts the connection down and
+    stops the download with DownloadCancelled within a fraction of a second. A server that sends
+    nothing at all holds the download for at most `timeout` seconds. The four published files have
+    known sizes (SIZES): a mirror that announces or sends more is cut off at once. Every failure raises
+    DownloadError with one sentence saying what went wrong.
     """
     folder = Path(cache_dir) if cache_dir is not None else full_dir()
     mirrors = list(MIRRORS if mirrors is None else mirrors)
@@ -298,19 +303,98 @@ def download_full(cache_dir: str | os.PathLike | None = None, mirrors: Sequence[
     except OSError as exc:
         raise DownloadError(f"Cannot create the folder {folder} ({exc.strerror or exc}).") from exc
 
-    for name, expected in checksums.items():
-        target = folder / name
-        if target.is_file() and _digest_file(target, expected) == expected.lower():
-            if progress is not None:
-                size = target.stat().st_size
-                progress(size, size, name)
-            continue
-        _fetch_one(name, expected.lower(), target, mirrors, progress, cancel, timeout)
+    interrupter = _Interrupter(cancel)
+    try:
+        for name, expected in checksums.items():
+            target = folder / name
+            if target.is_file() and _digest_file(target, expected) == expected.lower():
+                if progress is not None:
+                    size = target.stat().st_size
+                    progress(size, size, name)
+                continue
+            _fetch_one(name, expected.lower(), target, mirrors, progress, cancel, timeout, interrupter)
+    finally:
+        interrupter.close()
     return folder
 
 
+class _Interrupter:
+    """Polls cancel() on a thread while a connection may block, and shuts the connections down once it
+    turns True, so a read waiting on a silent server returns at once instead of after `timeout`.
+
+    (A connection still being set up, a server that never answers the TCP handshake, cannot be
+    interrupted this way; it ends after `timeout` seconds.)
+    """
+
+    def __init__(self, cancel: Callable[[], bool] | None):
+        self._cancel = cancel
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self.fired = False
+        self._thread = None
+        if cancel is not None:
+            self._thread = threading.Thread(target=self._watch, name="download-cancel", daemon=True)
+            self._thread.start()
+
+    def attach(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.fired:
+                _shut(sock)
+
+    def _watch(self) -> None:
+        while not self._done.wait(CANCEL_POLL):
+            try:
+                pressed = bool(self._cancel())
+            except Exception:  # a broken callback must not kill the download from behind
+                pressed = False
+            if pressed:
+                with self._lock:
+                    self.fired = True
+                    for sock in self._sockets:
+                        _shut(sock)
+                return
+
+    def close(self) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # wakes a recv() blocked in another thread; close() would not
+    except OSError:
+        pass  # already closed
+
+
+def _opener(interrupter: _Interrupter) -> urllib.request.OpenerDirector:
+    """urllib's opener, with every connection it makes (redirects too) handed to the interrupter."""
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self):
+            super().connect()
+            interrupter.attach(self.sock)
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def connect(self):
+            super().connect()
+            interrupter.attach(self.sock)
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(SecureConnection, req, context=self._context)
+
+    return urllib.request.build_opener(Handler, SecureHandler)
+
+
 def _fetch_one(name: str, expected: str, target: Path, mirrors: list[str], progress: ProgressFn | None,
-               cancel: Callable[[], bool] | None, timeout: float) -> None:
+               cancel: Callable[[], bool] | None, timeout: float, interrupter: _Interrupter) -> None:
     """Try each mirror in turn until one delivers the file with the right checksum."""
     problems: list[str] = []
     bad_checksum = 0
@@ -318,12 +402,14 @@ def _fetch_one(name: str, expected: str, target: Path, mirrors: list[str], progr
         _check_cancel(cancel)
         url = mirror.rstrip("/") + "/" + name
         try:
-            digest = _stream(url, name, expected, target, progress, cancel, timeout)
+            digest = _stream(url, name, expected, target, progress, cancel, timeout, _opener(interrupter))
         except _MirrorFailed as exc:
+            _check_cancel(cancel)  # a connection shut down by Cancel fails too: that is a cancel
             problems.append(str(exc))
             continue
         if digest == expected:
             return
+        _check_cancel(cancel)
         bad_checksum += 1
         problems.append(f"{urlsplit(url).netloc or url}: wrong checksum")
     if bad_checksum == len(mirrors):
@@ -338,12 +424,12 @@ class _MirrorFailed(Exception):
 
 
 def _stream(url: str, name: str, expected: str, target: Path, progress: ProgressFn | None,
-            cancel: Callable[[], bool] | None, timeout: float) -> str:
+            cancel: Callable[[], bool] | None, timeout: float, opener: urllib.request.OpenerDirector) -> str:
     """Download url into a temporary file; rename it to target if its digest matches. Returns the digest."""
     host = urlsplit(url).netloc or url  # messages name the mirror, not the whole address
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "nn-playground"})
-        response = urllib.request.urlopen(request, timeout=timeout)
+        response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         raise _MirrorFailed(f"{host}: HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
@@ -356,8 +442,12 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
     with response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
-        if total is None and FILES.get(name, "").lower() == expected:
-            total = SIZES.get(name)  # the published file: its size is known even if the server is silent
+        known = SIZES.get(name) if FILES.get(name, "").lower() == expected else None  # the published file
+        if known is not None and total is not None and total > known:
+            raise _MirrorFailed(f"{host}: announces {total:,} bytes for {name}, which has {known:,}")
+        if total is None:
+            total = known  # its size is known even if the server does not say it
+        limit = known if known is not None else total  # never take more than this
         try:
             handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{name}.", suffix=".part",
                                                  delete=False)
@@ -368,7 +458,7 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
             hasher = hashlib.md5() if len(expected) == 32 else hashlib.sha256()
             try:
                 with handle:  # closing flushes the last buffered bytes: that can fail on a full disk too
-                    done = _copy(response, handle, hasher, name, host, total, progress, cancel)
+                    done = _copy(response, handle, hasher, name, host, total, limit, progress, cancel)
             except OSError as exc:  # disk full, quota, ...: no other mirror will help
                 raise DownloadError(f"Cannot write {name} into {target.parent} "
                                     f"({exc.strerror or exc}).") from exc
@@ -386,11 +476,12 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
             temp.unlink(missing_ok=True)
 
 
-def _copy(response, handle, hasher, name: str, host: str, total: int | None, progress: ProgressFn | None,
-          cancel: Callable[[], bool] | None) -> int:
+def _copy(response, handle, hasher, name: str, host: str, total: int | None, limit: int | None,
+          progress: ProgressFn | None, cancel: Callable[[], bool] | None) -> int:
     """Copy the response body into handle as it arrives, polling cancel(); returns the bytes copied.
 
-    Read errors become _MirrorFailed (another mirror may work); write errors stay OSError.
+    More than `limit` bytes (if given) stops the transfer at once. Read errors become _MirrorFailed
+    (another mirror may work); write errors stay OSError.
     """
     done = 0
     if progress is not None:
@@ -400,11 +491,16 @@ def _copy(response, handle, hasher, name: str, host: str, total: int | None, pro
         try:
             # read1 returns whatever has arrived (up to CHUNK bytes). read(CHUNK) would wait until all
             # CHUNK bytes are there, so on a slow server Cancel would wait for them as well.
-            chunk = response.read1(CHUNK)
+            # (at most one byte past the limit: enough to tell that the mirror sends too much)
+            chunk = response.read1(CHUNK if limit is None else max(1, min(CHUNK, limit + 1 - done)))
         except (OSError, http.client.HTTPException) as exc:
+            _check_cancel(cancel)
             raise _MirrorFailed(f"{host}: the connection broke ({_reason(exc)})") from exc
         if not chunk:
+            _check_cancel(cancel)
             return done
+        if limit is not None and done + len(chunk) > limit:
+            raise _MirrorFailed(f"{host}: sent more than the {limit:,} bytes of {name}; stopped")
         handle.write(chunk)
         hasher.update(chunk)
         done += len(chunk)
@@ -414,7 +510,7 @@ def _copy(response, handle, hasher, name: str, host: str, total: int | None, pro
 
 def _check_cancel(cancel: Callable[[], bool] | None) -> None:
     if cancel is not None and cancel():
-        raise DownloadCancelled("Download cancelled; nothing half-downloaded was kept.")
+        raise DownloadCancelled("Cancelled: nothing half-downloaded was kept.")
 
 
 def _digest_file(path: Path, expected: str) -> str:
