@@ -5,6 +5,9 @@
   * load_bundled (unzip, split, scale to float32, one-hot) vs. a bare np.load of the same arrays;
   * read_idx of a gzipped 9,000-image IDX file vs. gzip.decompress + np.frombuffer alone;
   * load_csv of a 10,000-row, 5-column file vs. np.loadtxt of the same file;
+  * load_csv of a 100 MB file (10 feature columns and a label): seconds, peak memory (tracemalloc, and
+    the process's peak RSS growth) against the size of the float32 numbers it holds, beside
+    np.loadtxt of the same file; each in a fresh process (`--csv-mb N` changes the size);
   * each 2-D set at 400 and 10,000 points;
   * download_full's Cancel latency on a slow local server (1 KB every 20 ms): reading what has arrived
     (read1, as download_full does) vs. waiting for whole 64 KiB chunks (read, as it once did).
@@ -16,7 +19,9 @@ import gzip
 import hashlib
 import http.client
 import http.server
+import json
 import struct
+import subprocess
 import sys
 import tempfile
 import threading
@@ -45,7 +50,64 @@ def row(what: str, ms: float, partner: str, partner_ms: float) -> None:
     print(f"  {what:<38} {ms:8.1f} ms    {partner:<34} {partner_ms:8.1f} ms   x{ms / partner_ms:.1f}")
 
 
+CSV_MEASURE = """
+import json, resource, sys, time, tracemalloc
+import numpy as np
+sys.path.insert(0, sys.argv[3])
+from engine.datasets.csv import load_csv
+path, how = sys.argv[1], sys.argv[2]
+read = (lambda: load_csv(path)) if how == "load_csv" else (
+    lambda: np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float32))
+rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+start = time.perf_counter()
+result = read()
+seconds = time.perf_counter() - start
+rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
+del result
+tracemalloc.start()
+read()
+peak = tracemalloc.get_traced_memory()[1]
+print(json.dumps({"seconds": seconds, "rss_growth": rss_growth, "tracemalloc_peak": peak}))
+"""
+
+
+def big_csv(folder: Path, megabytes: float) -> tuple[Path, int]:
+    """A CSV of about `megabytes` MB: 10 feature columns (6 significant digits) and a 3-class label."""
+    path = folder / "big.csv"
+    rng = np.random.default_rng(0)
+    block, labels = rng.normal(size=(20000, 10)), rng.integers(0, 3, 20000)
+    text = "".join(",".join(f"{v:.6g}" for v in r) + f",{k}\n" for r, k in zip(block, labels, strict=True))
+    rows = 0
+    with open(path, "w") as f:
+        f.write(",".join(f"x{i}" for i in range(10)) + ",label\n")
+        while f.tell() < megabytes * 1e6:  # the same 20,000 rows again and again: parsing does not care
+            f.write(text)
+            rows += len(block)
+    return path, rows
+
+
+def measure_big_csv(megabytes: float) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path, rows = big_csv(Path(tmp), megabytes)
+        size = path.stat().st_size
+        numbers = rows * 11 * 4  # every value (the label too) as float32
+        print(f"load_csv of a {size / 1e6:.0f} MB CSV: {rows:,} rows x 11 columns, "
+              f"{numbers / 1e6:.0f} MB as float32")
+        root = str(Path(__file__).resolve().parents[1])
+        for how in ("load_csv", "np.loadtxt"):
+            run = subprocess.run([sys.executable, "-c", CSV_MEASURE, str(path), how, root],
+                                 capture_output=True, text=True, check=True)
+            m = json.loads(run.stdout)
+            peak, rss = m["tracemalloc_peak"], m["rss_growth"]
+            print(f"  {how:<11} {m['seconds']:6.1f} s   peak (tracemalloc) {peak / 1e6:7.0f} MB"
+                  f" = {peak / numbers:4.1f}x the numbers   peak RSS growth {rss / 1e6:7.0f} MB"
+                  f" = {rss / numbers:4.1f}x")
+
+
 def main() -> None:
+    if "--csv-mb" in sys.argv:
+        measure_big_csv(float(sys.argv[sys.argv.index("--csv-mb") + 1]))
+        return
     print(f"bundled file: {mnist.BUNDLED_PATH.stat().st_size:,} bytes")
 
     def bare_npz():
@@ -73,6 +135,8 @@ def main() -> None:
         row("load_csv (10,000 rows x 5)", best(lambda: load_csv(csv_path)),
             "np.loadtxt of the same file",
             best(lambda: np.loadtxt(csv_path, delimiter=",", skiprows=1)))
+
+    measure_big_csv(100)
 
     for name in toy.GENERATORS:
         small = best(lambda name=name: load(name, n=400))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import signal
 import sys
 import time
@@ -30,6 +31,46 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 class UsageError(Exception):
     """Bad input from the user: one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line naming the option (and where help is), not usage + error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"error: {message} (see: {self.prog} --help)\n")
+
+
+# A model the app cannot open again is not worth training: the same limit as engine.io's loader.
+MAX_PARAMETERS = 50_000_000
+# What training holds per parameter: the weights, their gradients, Adam's two moments, the divergence
+# guard's two checkpoints, and the optimiser's temporaries: about 7 float32 copies.
+TRAINING_COPIES = 7
+
+
+def _whole(minimum: int):
+    """An argparse type: a whole number >= minimum (argparse names the option in its message)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {minimum}, not {value}")
+        return value
+
+    return parse
+
+
+def _number(text: str) -> float:
+    """An argparse type: a finite number (nan and inf are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, not {text}")
+    return value
 
 
 TRAIN_EXAMPLES = """\
@@ -49,9 +90,7 @@ Exit codes: 0 done, 1 the cost exploded or saving failed, 2 bad input, 130 inter
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python main.py", description="Neural Network Playground, headless."
-    )
+    parser = Parser(prog="python main.py", description="Neural Network Playground, headless.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{train,download-mnist}")
 
     train = sub.add_parser(
@@ -74,12 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="digits only: the bundled 10,000 (default), full MNIST (after download-mnist), or auto "
         "(full if downloaded, else bundled)",
     )
-    data.add_argument("--n", type=int, metavar="N", help="2-D sets: number of points (default: 400)")
-    data.add_argument("--noise", type=float, metavar="SD", help="2-D sets: noise level (default: 0.05)")
+    data.add_argument("--n", type=_whole(10), metavar="N", help="2-D sets: number of points (default: 400)")
+    data.add_argument("--noise", type=_number, metavar="SD", help="2-D sets: noise level (default: 0.05)")
 
     net = train.add_argument_group("network")
     net.add_argument(
-        "--hidden", type=int, nargs="*", metavar="N",
+        "--hidden", type=_whole(1), nargs="*", metavar="N",
         help=f"hidden layer sizes, e.g. --hidden 128 64; none: no hidden layer ({_defaults('hidden')})",
     )
     net.add_argument(
@@ -91,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the output layer's activation (default: softmax for several classes, sigmoid for two)",
     )
     net.add_argument(
-        "--seed", type=int, default=0, help="seed for the weights and the shuffling (default: 0)"
+        "--seed", type=_whole(0), default=0, help="seed for the weights and the shuffling (default: 0)"
     )
 
     fit = train.add_argument_group("training")
@@ -102,15 +141,16 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument(
         "--optimizer", choices=tuple(OPTIMIZERS), help=f"how the steps are taken ({_defaults('optimizer')})"
     )
-    fit.add_argument("--lr", type=float, metavar="RATE", help=f"learning rate ({_defaults('lr')})")
+    fit.add_argument("--lr", type=_number, metavar="RATE", help=f"learning rate ({_defaults('lr')})")
     fit.add_argument(
-        "--lr-decay", type=float, metavar="FACTOR",
+        "--lr-decay", type=_number, metavar="FACTOR",
         help=f"multiply the learning rate by this after every epoch ({_defaults('lr_decay')})",
     )
-    fit.add_argument("--l2", type=float, metavar="STRENGTH", help=f"L2 weight decay ({_defaults('l2')})")
-    fit.add_argument("--batch", type=int, metavar="N", help=f"mini-batch size ({_defaults('batch')})")
+    fit.add_argument("--l2", type=_number, metavar="STRENGTH", help=f"L2 weight decay ({_defaults('l2')})")
+    fit.add_argument("--batch", type=_whole(1), metavar="N", help=f"mini-batch size ({_defaults('batch')})")
     fit.add_argument(
-        "--epochs", type=int, metavar="N", help=f"passes over the training split ({_defaults('epochs')})"
+        "--epochs", type=_whole(0), metavar="N",
+        help=f"passes over the training split ({_defaults('epochs')})",
     )
     fit.add_argument(
         "--augment", action=argparse.BooleanOptionalAction, default=None,
@@ -197,13 +237,42 @@ def resolve_settings(args: argparse.Namespace, n_outputs: int | None = None) -> 
         raise UsageError("--batch must be >= 1 and --epochs >= 0")
     if not 0 < recipe["lr_decay"] <= 1:
         raise UsageError(f"--lr-decay must be in (0, 1], not {recipe['lr_decay']}")
-    if recipe["l2"] < 0:
+    if not (recipe["l2"] >= 0 and math.isfinite(recipe["l2"])):
         raise UsageError(f"--l2 must be 0 or positive, not {recipe['l2']}")
     try:
         F.check_pairing(recipe["cost"], recipe["output"])
     except ValueError as e:
         raise UsageError(str(e)) from None
     return recipe
+
+
+def check_size(sizes: list[int], memory: int | None = None) -> None:
+    """Refuse a network too large to train here (UsageError with the estimate) before allocating it."""
+    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    need = n_params * 4 * TRAINING_COPIES
+    memory = _physical_memory() if memory is None else memory
+    shape = "-".join(map(str, sizes))
+    if n_params > MAX_PARAMETERS:
+        raise UsageError(f"a {shape} network has {n_params:,} parameters; training it needs about "
+                         f"{_bytes(need)} and the app opens models of at most {MAX_PARAMETERS:,} "
+                         "parameters: choose smaller --hidden sizes")
+    if memory and need > 0.8 * memory:
+        raise UsageError(f"a {shape} network needs about {_bytes(need)} to train, more than this "
+                         f"machine's {_bytes(memory)} of memory: choose smaller --hidden sizes")
+
+
+def _physical_memory() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not on this platform: only the parameter limit
+        return None
+
+
+def _bytes(n: int) -> str:
+    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if n >= size:
+            return f"{n / size:,.1f} {unit}"
+    return f"{n / 1e3:.0f} kB"
 
 
 def _load_dataset(args: argparse.Namespace, source: str):
@@ -217,9 +286,14 @@ def _load_dataset(args: argparse.Namespace, source: str):
             f"unknown dataset {name!r}: use one of {', '.join(datasets.NAMES)} or the path of a CSV file"
         )
     try:
-        return datasets.load(name, seed=args.seed, n=args.n, noise=args.noise, source=source)
+        data = datasets.load(name, seed=args.seed, n=args.n, noise=args.noise, source=source)
     except (ValueError, OSError) as e:
-        raise UsageError(str(e).rstrip(".")) from None
+        damaged = isinstance(e, datasets.IdxError)
+        again = "; `python main.py download-mnist` fetches it again" if damaged else ""
+        raise UsageError(str(e).rstrip(".") + again) from None
+    if data.notice:
+        print(f"note: {data.notice}", file=sys.stderr)
+    return data
 
 
 def train(args: argparse.Namespace) -> int:
@@ -229,6 +303,7 @@ def train(args: argparse.Namespace) -> int:
     source = args.source or (DIGITS_RECIPE["source"] if args.dataset == "digits" else "auto")
     data = _load_dataset(args, source)
     recipe = resolve_settings(args, data.n_outputs)
+    check_size([data.n_features, *recipe["hidden"], data.n_outputs])
     if recipe["augment"] and not data.is_image:
         recipe["augment"] = False  # shifting and turning only makes sense for pictures
     trainer = make_trainer(recipe, data)

@@ -8,7 +8,12 @@ A model file is a zip archive (numpy's .npz layout) with these members:
 
 Loading trusts nothing in the file: every member's .npy header (dtype, shape) is checked before its
 data is read, pickles are never unpickled (allow_pickle=False), and every problem raises ModelFileError
-(a ValueError) whose message names the problem. A good file round-trips bit for bit.
+(a ValueError) whose short message names the file and the problem. A good file round-trips bit for bit.
+`model_info` reads only the header, so a caller can say how much memory a file needs before loading it.
+
+Saving writes a temporary `.saving-<pid>-*.npz` beside the target and renames it into place; a save that
+was killed half-way leaves that temporary file behind, and the next save into the folder removes it
+(`clean_stale_saves`). Errors name the user's file, never the temporary one.
 
 `export_onnx` writes the network as an ONNX model — one Gemm per layer plus its activation — encoding
 the protobuf by hand, so the app needs no onnx package (the tests check the file with onnx and
@@ -20,8 +25,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 import tempfile
+import time
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,11 +43,30 @@ VERSION = 1
 MAX_HEADER_BYTES = 1 << 20
 MAX_LAYER_SIZE = 1 << 20  # neurons per layer; anything larger is not a model this app made
 MAX_PARAMETERS = 50_000_000  # refuse to allocate more than this, whatever the file claims
+MAX_ENTRIES = 1 + 2 * 500  # the header and a weight and a bias per layer, for up to 500 layers
+MAX_SEED = 2**63 - 1
+TEMP_PREFIX = ".saving-"
+STALE_SECONDS = 3600.0  # a temporary file this old is left over from a killed save, whoever made it
+# Loading holds each array twice for a moment (as read from the file, and the network's own), and the
+# new Network first fills its arrays with random numbers (float64 while drawing): about 3 times the
+# parameters' bytes at the peak (tests/engine/test_io.py measures it with tracemalloc).
+LOAD_MEMORY_FACTOR = 3
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: the same network always gives the same bytes
 
 
 class ModelFileError(ValueError):
     """A model file that cannot be used; the message says why."""
+
+
+def _short(value, limit: int = 40) -> str:
+    """repr(value), cut to `limit` characters: a message must stay one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _names(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit:,} more"
 
 
 # --- save --------------------------------------------------------------------------------------------
@@ -66,9 +94,9 @@ def save(net: Network, path: str | os.PathLike, meta: dict | None = None) -> Non
     for l, (w, b) in enumerate(zip(net.weights, net.biases, strict=True)):
         members[f"W{l}"] = np.ascontiguousarray(w)
         members[f"b{l}"] = np.ascontiguousarray(b)
-    fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=".npz", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+
+    def write(f) -> None:
+        with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, array in members.items():
                 buf = io.BytesIO()
                 np.lib.format.write_array(buf, array, allow_pickle=False)
@@ -76,11 +104,69 @@ def save(net: Network, path: str | os.PathLike, meta: dict | None = None) -> Non
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, buf.getvalue())
+
+    _write_atomically(path, ".npz", write)
+
+
+def _write_atomically(path: Path, suffix: str, write) -> None:
+    """write(file) into a temporary file beside `path`, then rename it into place; OSError names `path`."""
+    folder = path.parent if str(path.parent) else Path(".")
+    clean_stale_saves(folder)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=suffix, dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            write(f)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; a model file is an ordinary file
         os.replace(tmp, path)
+    except OSError as e:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if e.errno is None:
+            raise OSError(f"cannot save {path} ({e})") from e
+        # the same kind of error (PermissionError, ...), but about the user's file, not the temporary one
+        raise OSError(e.errno, e.strerror, str(path)) from e
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def clean_stale_saves(folder: str | os.PathLike) -> list[Path]:
+    """Delete the temporary files that killed saves left in `folder`; returns those deleted.
+
+    A temporary file is stale when the process that made it (its name holds the process id) is gone,
+    or when it is older than STALE_SECONDS. A save still running in another process is left alone.
+    """
+    removed = []
+    try:
+        candidates = list(Path(folder).glob(f"{TEMP_PREFIX}*"))
+    except OSError:
+        return removed
+    now = time.time()
+    for tmp in candidates:
+        try:
+            old = now - tmp.stat().st_mtime > STALE_SECONDS
+            if old or _maker_is_gone(tmp.name):
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:  # gone already, or not ours to delete: leave it
+            continue
+    return removed
+
+
+def _maker_is_gone(file_name: str) -> bool:
+    """True if the name says which process made the file and that process no longer runs (POSIX)."""
+    pid_text = file_name[len(TEMP_PREFIX):].split("-", 1)[0]
+    if not pid_text.isdigit() or sys.platform == "win32":  # on Windows only the age tells
+        return False
+    try:
+        os.kill(int(pid_text), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, OSError):
+        return False
+    return False
 
 
 # --- load --------------------------------------------------------------------------------------------
@@ -102,28 +188,120 @@ def load(path: str | os.PathLike) -> Network:
             if f.read(4) != b"PK\x03\x04":
                 raise ModelFileError(f"{name}: not a model file (not a .npz archive)")
             f.seek(0)
-            try:
-                with zipfile.ZipFile(f) as zf:
-                    return _read_archive(zf, name)
-            except zipfile.BadZipFile as e:
-                raise ModelFileError(f"{name}: the archive is damaged or cut short ({e})") from None
-            except (EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as e:
-                raise ModelFileError(f"{name}: the archive cannot be read ({e})") from None
+            return _with_archive(f, name, _read_archive)
     except OSError as e:
         raise ModelFileError(f"{name}: cannot be read ({e.strerror or e})") from None
 
 
-def _read_archive(zf: zipfile.ZipFile, name: str) -> Network:
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a model file's header says, read without loading its arrays."""
+
+    sizes: list[int]
+    activation: str
+    output: str
+    dtype: np.dtype
+    n_parameters: int
+
+    @property
+    def parameter_bytes(self) -> int:
+        return self.n_parameters * self.dtype.itemsize
+
+    @property
+    def memory_bytes(self) -> int:
+        """About the most memory load() takes at once for this file (see LOAD_MEMORY_FACTOR)."""
+        return LOAD_MEMORY_FACTOR * self.parameter_bytes
+
+
+def model_info(path: str | os.PathLike) -> ModelInfo:
+    """The header of a model file, checked as load() checks it, without reading the weights.
+
+    A window can warn before opening a file whose network needs gigabytes: `model_info(p).memory_bytes`.
+    Raises ModelFileError as load() does for a file that is not a model.
+    """
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise ModelFileError(f"{name}: no such file ({path})" if not path.exists() else
+                             f"{name}: is a folder, not a model file")
+    try:
+        with open(path, "rb") as f:
+            if f.read(4) != b"PK\x03\x04":
+                raise ModelFileError(f"{name}: not a model file (not a .npz archive)")
+            f.seek(0)
+
+            def header_only(zf: zipfile.ZipFile, name: str) -> ModelInfo:
+                h = _read_header(zf, _entries(zf, name), name)
+                return ModelInfo(h["sizes"], h["activation"], h["output"], h["dtype"], h["n_params"])
+
+            return _with_archive(f, name, header_only)
+    except OSError as e:
+        raise ModelFileError(f"{name}: cannot be read ({e.strerror or e})") from None
+
+
+def _with_archive(f, name: str, read):
+    """read(zipfile, name), with every way a damaged archive fails turned into one ModelFileError."""
+    try:
+        with zipfile.ZipFile(f) as zf:
+            return read(zf, name)
+    except zipfile.BadZipFile as e:
+        raise ModelFileError(f"{name}: the archive is damaged or cut short ({_short(str(e), 80)})") from None
+    except (EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as e:
+        raise ModelFileError(f"{name}: the archive cannot be read ({_short(str(e), 80)})") from None
+
+
+def _entries(zf: zipfile.ZipFile, name: str) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ModelFileError(
+            f"{name}: the archive holds {len(infos):,} entries; a model file holds at most {MAX_ENTRIES:,}"
+        )
     members = {}
-    for info in zf.infolist():
+    for info in infos:
         if not info.filename.endswith(".npy") or "/" in info.filename:
             raise ModelFileError(
-                f"{name}: unexpected entry {info.filename!r} (a model file holds only .npy arrays)"
+                f"{name}: unexpected entry {_short(info.filename)} (a model file holds only .npy arrays)"
             )
         members[info.filename[:-4]] = info
     if "header" not in members:
         raise ModelFileError(f"{name}: no header (not a model saved by this app)")
+    return members
 
+
+def _read_archive(zf: zipfile.ZipFile, name: str) -> Network:
+    members = _entries(zf, name)
+    header = _read_header(zf, members, name)
+    sizes, dtype = header["sizes"], header["dtype"]
+
+    # every member's own header first, so nothing is allocated for a file that is wrong anyway
+    expected = {"header"}
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False)):
+        for kind, shape in ((f"W{l}", (n_out, n_in)), (f"b{l}", (n_out,))):
+            expected.add(kind)
+            if kind not in members:
+                raise ModelFileError(f"{name}: {kind} is missing (layer {l + 1} needs it)")
+            _check_member(zf, members[kind], name, kind, expect_dtype=dtype, expect_shape=shape, layer=l + 1)
+    extra = sorted(set(members) - expected)
+    if extra:
+        raise ModelFileError(
+            f"{name}: unexpected arrays {_names(extra)} for a {len(sizes) - 1}-layer network "
+            f"(the shapes do not chain with the header's sizes {_short(sizes, 80)})"
+        )
+
+    net = Network(sizes, activation=header["activation"], output=header["output"], seed=header["seed"],
+                  dtype=dtype)
+    for l in range(len(sizes) - 1):
+        for kind, target in ((f"W{l}", net.weights[l]), (f"b{l}", net.biases[l])):
+            array = _read_member(zf, members[kind], name, kind, expect_dtype=dtype, expect_shape=target.shape)
+            if not np.isfinite(array).all():
+                raise ModelFileError(f"{name}: {kind} contains NaN or infinite values")
+            target[...] = array
+            del array  # one layer's file copy at a time
+    return net
+
+
+def _read_header(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str) -> dict:
+    """The header's fields, each checked: sizes, activation, output, dtype (np.dtype), seed, n_params."""
     header_info = members["header"]
     _check_member(
         zf, header_info, name, "header", expect_dtype=np.dtype(np.uint8), max_items=MAX_HEADER_BYTES
@@ -131,8 +309,12 @@ def _read_archive(zf: zipfile.ZipFile, name: str) -> Network:
     raw = _read_member(zf, header_info, name, "header", expect_dtype=np.dtype(np.uint8))
     try:
         header = json.loads(bytes(raw).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ModelFileError(f"{name}: the header is not valid JSON ({e})") from None
+    except UnicodeDecodeError as e:
+        raise ModelFileError(f"{name}: the header is not valid JSON (not UTF-8 text: {e.reason})") from None
+    except RecursionError:
+        raise ModelFileError(f"{name}: the header is nested too deeply to be a model's header") from None
+    except ValueError as e:  # JSONDecodeError, or a number with thousands of digits
+        raise ModelFileError(f"{name}: the header is not valid JSON ({_short(str(e), 80)})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ModelFileError(f"{name}: the header does not describe a {FORMAT} file")
     version = header.get("version")
@@ -141,62 +323,39 @@ def _read_archive(zf: zipfile.ZipFile, name: str) -> Network:
     if version != VERSION:
         newer = " (made by a newer version of the app?)" if version > VERSION else ""
         raise ModelFileError(
-            f"{name}: unknown format version {version}{newer}; this app reads version {VERSION}"
+            f"{name}: unknown format version {_short(version)}{newer}; this app reads version {VERSION}"
         )
 
     sizes = header.get("sizes")
     if (
         not isinstance(sizes, list)
         or len(sizes) < 2
+        or len(sizes) > (MAX_ENTRIES - 1) // 2 + 1
         or not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= MAX_LAYER_SIZE for s in sizes)
     ):
         raise ModelFileError(
-            f"{name}: the header's layer sizes {sizes!r} are not a list of at least two "
+            f"{name}: the header's layer sizes {_short(sizes)} are not a list of at least two "
             f"positive whole numbers"
         )
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
     if n_params > MAX_PARAMETERS:
         raise ModelFileError(f"{name}: the header claims {n_params:,} parameters, more than this app handles")
     activation, output = header.get("activation"), header.get("output")
-    if activation not in F.HIDDEN_ACTIVATIONS:
-        raise ModelFileError(f"{name}: unknown hidden activation {activation!r}")
-    if output not in F.OUTPUT_ACTIVATIONS:
-        raise ModelFileError(f"{name}: unknown output activation {output!r}")
-    try:
-        dtype = np.dtype(header.get("dtype", "float32"))
-    except TypeError:
-        dtype = None
-    if dtype not in DTYPES:
-        raise ModelFileError(f"{name}: unsupported dtype {header.get('dtype')!r} (float32 or float64 only)")
+    if not isinstance(activation, str) or activation not in F.HIDDEN_ACTIVATIONS:
+        raise ModelFileError(f"{name}: unknown hidden activation {_short(activation)}")
+    if not isinstance(output, str) or output not in F.OUTPUT_ACTIVATIONS:
+        raise ModelFileError(f"{name}: unknown output activation {_short(output)}")
+    dtype_name = header.get("dtype", "float32")
+    # only the names: np.dtype(None) is float64 and numpy's dtypes compare equal to many odd things
+    if not isinstance(dtype_name, str) or dtype_name not in {d.name for d in DTYPES}:
+        raise ModelFileError(f"{name}: unsupported dtype {_short(dtype_name)} (float32 or float64 only)")
     seed = header.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise ModelFileError(f"{name}: the seed {seed!r} is not a whole number")
-
-    # every member's own header first, so nothing is allocated for a file that is wrong anyway
-    expected = {"header"}
-    shapes = []
-    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False)):
-        for kind, shape in ((f"W{l}", (n_out, n_in)), (f"b{l}", (n_out,))):
-            expected.add(kind)
-            if kind not in members:
-                raise ModelFileError(f"{name}: {kind} is missing (layer {l + 1} needs it)")
-            _check_member(zf, members[kind], name, kind, expect_dtype=dtype, expect_shape=shape, layer=l + 1)
-            shapes.append(shape)
-    extra = sorted(set(members) - expected)
-    if extra:
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
         raise ModelFileError(
-            f"{name}: unexpected arrays {', '.join(extra)} for a {len(sizes) - 1}-layer network "
-            f"(the shapes do not chain with the header's sizes {sizes})"
+            f"{name}: the header's seed {_short(seed)} is not a whole number from 0 to 2^63-1"
         )
-
-    net = Network(sizes, activation=activation, output=output, seed=seed, dtype=dtype)
-    for l in range(len(sizes) - 1):
-        for kind, target in ((f"W{l}", net.weights[l]), (f"b{l}", net.biases[l])):
-            array = _read_member(zf, members[kind], name, kind, expect_dtype=dtype, expect_shape=target.shape)
-            if not np.isfinite(array).all():
-                raise ModelFileError(f"{name}: {kind} contains NaN or infinite values")
-            target[...] = array
-    return net
+    return {"sizes": sizes, "activation": activation, "output": output, "dtype": np.dtype(dtype_name),
+            "seed": seed, "n_params": n_params}
 
 
 def _check_member(
@@ -220,8 +379,11 @@ def _check_member(
                 shape, _fortran, dtype = np.lib.format.read_array_header_2_0(f)
             else:
                 raise ValueError(f"npy version {version}")
+        except (zlib.error, zipfile.BadZipFile) as e:
+            raise ModelFileError(f"{name}: {kind} is damaged (cannot decompress: {e})") from None
         except (ValueError, EOFError, SyntaxError, TypeError) as e:
-            raise ModelFileError(f"{name}: {kind} is not a valid numpy array ({e})") from None
+            problem = _short(str(e), 80)
+            raise ModelFileError(f"{name}: {kind} is not a valid numpy array ({problem})") from None
     if dtype.hasobject:
         raise ModelFileError(f"{name}: {kind} holds Python objects (a pickle); refused, nothing was run")
     if dtype != expect_dtype:
@@ -253,8 +415,10 @@ def _read_member(
     with zf.open(info) as f:
         try:
             array = np.lib.format.read_array(f, allow_pickle=False)
+        except (zlib.error, zipfile.BadZipFile) as e:  # a corrupt deflate stream, or a wrong checksum
+            raise ModelFileError(f"{name}: {kind} is damaged (cannot decompress: {e})") from None
         except (ValueError, EOFError, OSError) as e:
-            raise ModelFileError(f"{name}: {kind} is cut short or damaged ({e})") from None
+            raise ModelFileError(f"{name}: {kind} is cut short or damaged ({_short(str(e), 80)})") from None
     if array.dtype != expect_dtype or (expect_shape is not None and array.shape != tuple(expect_shape)):
         raise ModelFileError(f"{name}: {kind} does not match its own header")
     return array
@@ -350,15 +514,4 @@ def export_onnx(net: Network, path: str | os.PathLike) -> None:
         + _bytes(7, graph)
         + _bytes(8, _bytes(1, "") + _int(2, OPSET))
     )
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(
-        prefix=".saving-", suffix=".onnx", dir=path.parent if str(path.parent) else "."
-    )
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(model)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a model file is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write_atomically(Path(path), ".onnx", lambda f: f.write(model))

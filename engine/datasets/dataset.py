@@ -39,6 +39,9 @@ class Dataset:
         if own is not None:
             return own
         return (self.X_train if split == "train" else self.X_test)[:, :2]
+    # Something the user should be told about how this data was chosen, e.g. that the downloaded
+    # MNIST set is damaged and the bundled digits stand in for it; "" when there is nothing to say.
+    notice: str = ""
 
     @property
     def n_features(self) -> int:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.client
+import math
 import os
 import socket
 import sys
 import tempfile
+import threading
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,6 +57,7 @@ MIRRORS: list[str] = [
 ]
 CHUNK = 64 * 1024  # the most read at once; a slow server's pieces are passed on as they arrive
 TIMEOUT = 30.0  # seconds without a byte before a mirror counts as unreachable
+CANCEL_POLL = 0.1  # seconds between looks at cancel() while a connection waits for the server
 
 
 class DownloadError(Exception):
@@ -119,39 +123,67 @@ def _digits_dataset(train_images: np.ndarray, train_labels: np.ndarray, test_ima
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
+MAX_IDX_BYTES = 256 * 1024 * 1024  # MNIST's largest file holds 47 MB; refuse files that claim far more
+
+
+class IdxError(ValueError):
+    """An IDX file that cannot be read; `path` is the file, the message names it and the problem."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path.name}: {problem}")
+        self.path = path
+
+
+def read_idx(path: str | os.PathLike, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
     """Read an IDX file (MNIST's format), gzipped or not, into a numpy array of its shape.
 
     The format: two zero bytes, a type byte, the number of dimensions, each size as a big-endian
-    uint32, then the elements. Any mismatch raises ValueError naming the file and the problem.
+    uint32, then the elements. The header is read first and the data only as far as it announces (at
+    most max_bytes), so a small .gz that inflates to gigabytes is refused before it is inflated. Any
+    problem (a damaged gzip stream too) raises IdxError, a ValueError naming the file and the problem.
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
-        if raw[:2] == b"\x1f\x8b":  # the gzip magic number
-            raw = gzip.decompress(raw)
-    except (OSError, EOFError) as exc:
-        raise ValueError(f"{path.name}: cannot read the file ({exc}).") from exc
-    if len(raw) < 4:
-        raise ValueError(f"{path.name}: too short to be an IDX file ({len(raw)} bytes).")
-    if raw[0] != 0 or raw[1] != 0:
-        raise ValueError(f"{path.name}: not an IDX file (the magic number must start with two zero bytes).")
-    type_code, ndim = raw[2], raw[3]
+        with open(path, "rb") as raw_file:
+            gzipped = raw_file.read(2) == b"\x1f\x8b"  # the gzip magic number
+            raw_file.seek(0)
+            f = gzip.GzipFile(fileobj=raw_file, mode="rb") if gzipped else raw_file
+            return _read_idx_stream(f, path, max_bytes)
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise IdxError(path, f"the file is damaged: its gzip stream cannot be decompressed ({exc}).") from exc
+    except EOFError as exc:
+        raise IdxError(path, f"cannot read the file: it is cut short ({exc}).") from exc
+    except OSError as exc:
+        raise IdxError(path, f"cannot read the file ({exc.strerror or exc}).") from exc
+
+
+def _read_idx_stream(f, path: Path, max_bytes: int) -> np.ndarray:
+    start = f.read(4)
+    if len(start) < 4:
+        raise IdxError(path, f"too short to be an IDX file ({len(start)} bytes).")
+    if start[0] != 0 or start[1] != 0:
+        raise IdxError(path, "not an IDX file (the magic number must start with two zero bytes).")
+    type_code, ndim = start[2], start[3]
     if type_code not in IDX_TYPES:
-        raise ValueError(f"{path.name}: unknown IDX element type 0x{type_code:02x}.")
+        raise IdxError(path, f"unknown IDX element type 0x{type_code:02x}.")
     if ndim == 0:
-        raise ValueError(f"{path.name}: an IDX file needs at least one dimension.")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise ValueError(f"{path.name}: the header is cut short ({ndim} dimensions announced).")
-    shape = tuple(int(s) for s in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+        raise IdxError(path, "an IDX file needs at least one dimension.")
+    sizes = f.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
+        raise IdxError(path, f"the header is cut short ({ndim} dimensions announced).")
+    shape = tuple(int.from_bytes(sizes[4 * k : 4 * k + 4], "big") for k in range(ndim))
     dtype = np.dtype(IDX_TYPES[type_code])
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(raw) - header != expected:
-        raise ValueError(f"{path.name}: shape {shape} needs {expected:,} bytes of data, "
-                         f"the file has {len(raw) - header:,}.")
-    data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
-    return data.astype(dtype.newbyteorder("="))  # native byte order, and a writable copy
+    expected = math.prod(shape) * dtype.itemsize  # Python integers: no overflow, however large
+    if expected > max_bytes:
+        raise IdxError(path, f"the header announces shape {shape}, {expected:,} bytes of data: more than "
+                             f"the {max_bytes:,} an MNIST file can need.")
+    data = f.read(expected + 1)  # one byte more than announced tells that the file is too long
+    if len(data) != expected:
+        more = "" if len(data) < expected else " or more"
+        raise IdxError(path, f"shape {shape} needs {expected:,} bytes of data, "
+                             f"the file has {len(data):,}{more}.")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)
+    return array.astype(dtype.newbyteorder("="))  # native byte order, and a writable copy
 
 
 # --------------------------------------------------------------------------- the full set
@@ -197,16 +229,44 @@ def load_full(cache_dir: str | os.PathLike | None = None) -> Dataset:
     train_labels = read_idx(folder / "train-labels-idx1-ubyte.gz")
     test_images = read_idx(folder / "t10k-images-idx3-ubyte.gz")
     test_labels = read_idx(folder / "t10k-labels-idx1-ubyte.gz")
-    for images, labels, split in ((train_images, train_labels, "train"), (test_images, test_labels, "test")):
+    splits = (("train", "train-images-idx3-ubyte.gz", train_images, train_labels),
+              ("test", "t10k-images-idx3-ubyte.gz", test_images, test_labels))
+    for split, image_file, images, labels in splits:
         if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or images.dtype != np.uint8:
-            raise ValueError(f"The {split} images are not 28x28 bytes (shape {images.shape}).")
-        if labels.shape != (len(images),) or labels.size and labels.max() > 9:
-            raise ValueError(f"The {split} labels do not match the images ({labels.shape} for "
-                             f"{len(images)} images, or a label above 9).")
+            raise IdxError(folder / image_file,
+                           f"the {split} images are not 28x28 bytes (shape {images.shape}).")
+        if len(images) == 0:
+            raise IdxError(folder / image_file, f"the file holds no {split} images.")
+        label_file = image_file.replace("images-idx3", "labels-idx1")
+        if labels.shape != (len(images),) or labels.max() > 9:
+            raise IdxError(folder / label_file, f"the {split} labels do not match the images ({labels.shape} "
+                                                f"for {len(images)} images, or a label above 9).")
     return _digits_dataset(
         train_images, train_labels, test_images, test_labels,
         source=f"MNIST, full set: {len(train_images):,} train / {len(test_images):,} test",
     )
+
+
+def delete_full(cache_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Delete the downloaded full set (the four files, and any half-downloaded ones); returns what went.
+
+    For a damaged cache: delete it, then download_full() fetches it again. The folder itself is
+    removed too if nothing else is left in it. Raises OSError (naming the file) if one cannot be deleted.
+    """
+    folder = Path(cache_dir) if cache_dir is not None else full_dir()
+    removed = []
+    if not folder.is_dir():
+        return removed
+    partial = [p for name in FILES for p in folder.glob(f".{name}.*.part")]
+    for path in [folder / name for name in FILES] + partial:
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+    try:
+        folder.rmdir()  # only if empty
+    except OSError:
+        pass
+    return removed
 
 
 ProgressFn = Callable[[int, "int | None", str], None]
@@ -223,9 +283,12 @@ def download_full(cache_dir: str | os.PathLike | None = None, mirrors: Sequence[
     mirror that fails (unreachable, HTTP error, wrong checksum) hands over to the next one.
 
     progress(done_bytes, total_bytes or None, file_name) is called as bytes arrive; cancel() is
-    polled each time some arrive (however few), and True stops the download with DownloadCancelled.
-    A server that sends nothing at all holds the download for at most `timeout` seconds. Every
-    failure raises DownloadError with one sentence saying what went wrong.
+    polled each time some arrive (however few), and also every CANCEL_POLL seconds on a helper thread
+    while the connection waits for a server that sends nothing: True shuts the connection down and
+    stops the download with DownloadCancelled within a fraction of a second. A server that sends
+    nothing at all holds the download for at most `timeout` seconds. The four published files have
+    known sizes (SIZES): a mirror that announces or sends more is cut off at once. Every failure raises
+    DownloadError with one sentence saying what went wrong.
     """
     folder = Path(cache_dir) if cache_dir is not None else full_dir()
     mirrors = list(MIRRORS if mirrors is None else mirrors)
@@ -240,19 +303,98 @@ def download_full(cache_dir: str | os.PathLike | None = None, mirrors: Sequence[
     except OSError as exc:
         raise DownloadError(f"Cannot create the folder {folder} ({exc.strerror or exc}).") from exc
 
-    for name, expected in checksums.items():
-        target = folder / name
-        if target.is_file() and _digest_file(target, expected) == expected.lower():
-            if progress is not None:
-                size = target.stat().st_size
-                progress(size, size, name)
-            continue
-        _fetch_one(name, expected.lower(), target, mirrors, progress, cancel, timeout)
+    interrupter = _Interrupter(cancel)
+    try:
+        for name, expected in checksums.items():
+            target = folder / name
+            if target.is_file() and _digest_file(target, expected) == expected.lower():
+                if progress is not None:
+                    size = target.stat().st_size
+                    progress(size, size, name)
+                continue
+            _fetch_one(name, expected.lower(), target, mirrors, progress, cancel, timeout, interrupter)
+    finally:
+        interrupter.close()
     return folder
 
 
+class _Interrupter:
+    """Polls cancel() on a thread while a connection may block, and shuts the connections down once it
+    turns True, so a read waiting on a silent server returns at once instead of after `timeout`.
+
+    (A connection still being set up, a server that never answers the TCP handshake, cannot be
+    interrupted this way; it ends after `timeout` seconds.)
+    """
+
+    def __init__(self, cancel: Callable[[], bool] | None):
+        self._cancel = cancel
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self.fired = False
+        self._thread = None
+        if cancel is not None:
+            self._thread = threading.Thread(target=self._watch, name="download-cancel", daemon=True)
+            self._thread.start()
+
+    def attach(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.fired:
+                _shut(sock)
+
+    def _watch(self) -> None:
+        while not self._done.wait(CANCEL_POLL):
+            try:
+                pressed = bool(self._cancel())
+            except Exception:  # a broken callback must not kill the download from behind
+                pressed = False
+            if pressed:
+                with self._lock:
+                    self.fired = True
+                    for sock in self._sockets:
+                        _shut(sock)
+                return
+
+    def close(self) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # wakes a recv() blocked in another thread; close() would not
+    except OSError:
+        pass  # already closed
+
+
+def _opener(interrupter: _Interrupter) -> urllib.request.OpenerDirector:
+    """urllib's opener, with every connection it makes (redirects too) handed to the interrupter."""
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self):
+            super().connect()
+            interrupter.attach(self.sock)
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def connect(self):
+            super().connect()
+            interrupter.attach(self.sock)
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(SecureConnection, req, context=self._context)
+
+    return urllib.request.build_opener(Handler, SecureHandler)
+
+
 def _fetch_one(name: str, expected: str, target: Path, mirrors: list[str], progress: ProgressFn | None,
-               cancel: Callable[[], bool] | None, timeout: float) -> None:
+               cancel: Callable[[], bool] | None, timeout: float, interrupter: _Interrupter) -> None:
     """Try each mirror in turn until one delivers the file with the right checksum."""
     problems: list[str] = []
     bad_checksum = 0
@@ -260,12 +402,14 @@ def _fetch_one(name: str, expected: str, target: Path, mirrors: list[str], progr
         _check_cancel(cancel)
         url = mirror.rstrip("/") + "/" + name
         try:
-            digest = _stream(url, name, expected, target, progress, cancel, timeout)
+            digest = _stream(url, name, expected, target, progress, cancel, timeout, _opener(interrupter))
         except _MirrorFailed as exc:
+            _check_cancel(cancel)  # a connection shut down by Cancel fails too: that is a cancel
             problems.append(str(exc))
             continue
         if digest == expected:
             return
+        _check_cancel(cancel)
         bad_checksum += 1
         problems.append(f"{urlsplit(url).netloc or url}: wrong checksum")
     if bad_checksum == len(mirrors):
@@ -280,12 +424,12 @@ class _MirrorFailed(Exception):
 
 
 def _stream(url: str, name: str, expected: str, target: Path, progress: ProgressFn | None,
-            cancel: Callable[[], bool] | None, timeout: float) -> str:
+            cancel: Callable[[], bool] | None, timeout: float, opener: urllib.request.OpenerDirector) -> str:
     """Download url into a temporary file; rename it to target if its digest matches. Returns the digest."""
     host = urlsplit(url).netloc or url  # messages name the mirror, not the whole address
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "nn-playground"})
-        response = urllib.request.urlopen(request, timeout=timeout)
+        response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         raise _MirrorFailed(f"{host}: HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
@@ -298,8 +442,12 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
     with response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
-        if total is None and FILES.get(name, "").lower() == expected:
-            total = SIZES.get(name)  # the published file: its size is known even if the server is silent
+        known = SIZES.get(name) if FILES.get(name, "").lower() == expected else None  # the published file
+        if known is not None and total is not None and total > known:
+            raise _MirrorFailed(f"{host}: announces {total:,} bytes for {name}, which has {known:,}")
+        if total is None:
+            total = known  # its size is known even if the server does not say it
+        limit = known if known is not None else total  # never take more than this
         try:
             handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{name}.", suffix=".part",
                                                  delete=False)
@@ -310,7 +458,7 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
             hasher = hashlib.md5() if len(expected) == 32 else hashlib.sha256()
             try:
                 with handle:  # closing flushes the last buffered bytes: that can fail on a full disk too
-                    done = _copy(response, handle, hasher, name, host, total, progress, cancel)
+                    done = _copy(response, handle, hasher, name, host, total, limit, progress, cancel)
             except OSError as exc:  # disk full, quota, ...: no other mirror will help
                 raise DownloadError(f"Cannot write {name} into {target.parent} "
                                     f"({exc.strerror or exc}).") from exc
@@ -328,11 +476,12 @@ def _stream(url: str, name: str, expected: str, target: Path, progress: Progress
             temp.unlink(missing_ok=True)
 
 
-def _copy(response, handle, hasher, name: str, host: str, total: int | None, progress: ProgressFn | None,
-          cancel: Callable[[], bool] | None) -> int:
+def _copy(response, handle, hasher, name: str, host: str, total: int | None, limit: int | None,
+          progress: ProgressFn | None, cancel: Callable[[], bool] | None) -> int:
     """Copy the response body into handle as it arrives, polling cancel(); returns the bytes copied.
 
-    Read errors become _MirrorFailed (another mirror may work); write errors stay OSError.
+    More than `limit` bytes (if given) stops the transfer at once. Read errors become _MirrorFailed
+    (another mirror may work); write errors stay OSError.
     """
     done = 0
     if progress is not None:
@@ -342,11 +491,16 @@ def _copy(response, handle, hasher, name: str, host: str, total: int | None, pro
         try:
             # read1 returns whatever has arrived (up to CHUNK bytes). read(CHUNK) would wait until all
             # CHUNK bytes are there, so on a slow server Cancel would wait for them as well.
-            chunk = response.read1(CHUNK)
+            # (at most one byte past the limit: enough to tell that the mirror sends too much)
+            chunk = response.read1(CHUNK if limit is None else max(1, min(CHUNK, limit + 1 - done)))
         except (OSError, http.client.HTTPException) as exc:
+            _check_cancel(cancel)
             raise _MirrorFailed(f"{host}: the connection broke ({_reason(exc)})") from exc
         if not chunk:
+            _check_cancel(cancel)
             return done
+        if limit is not None and done + len(chunk) > limit:
+            raise _MirrorFailed(f"{host}: sent more than the {limit:,} bytes of {name}; stopped")
         handle.write(chunk)
         hasher.update(chunk)
         done += len(chunk)
@@ -356,7 +510,7 @@ def _copy(response, handle, hasher, name: str, host: str, total: int | None, pro
 
 def _check_cancel(cancel: Callable[[], bool] | None) -> None:
     if cancel is not None and cancel():
-        raise DownloadCancelled("Download cancelled; nothing half-downloaded was kept.")
+        raise DownloadCancelled("Cancelled: nothing half-downloaded was kept.")
 
 
 def _digest_file(path: Path, expected: str) -> str:

@@ -133,6 +133,9 @@ TITLES = {"xor": "XOR", "circle": "Circle", "spiral": "Spiral", "moons": "Two mo
           "reg-gauss": "Gaussian bumps (regression)"}
 
 
+MAX_POINTS = 1_000_000  # a million points already take seconds to draw in the window
+
+
 def make(name: str, n: int | None = None, noise: float | None = None, seed: int = 0,
          train_fraction: float = TRAIN_FRACTION) -> Dataset:
     """A toy set by name (one of GENERATORS): n points, `train_fraction` of them for training.
@@ -145,6 +148,10 @@ def make(name: str, n: int | None = None, noise: float | None = None, seed: int 
     noise = NOISE_DEFAULT if noise is None else float(noise)
     if n < 10:
         raise ValueError(f"A 2-D dataset needs at least 10 points (got {n}).")
+    if n > MAX_POINTS:
+        raise ValueError(f"A 2-D dataset has at most {MAX_POINTS:,} points (got {n:,}).")
+    if not (isinstance(seed, int | np.integer) and seed >= 0):
+        raise ValueError(f"The seed must be a whole number >= 0 (got {seed!r}).")
     if not 0 <= noise <= 1:
         raise ValueError(f"Noise must be between 0 and 1 (got {noise}).")
     if not 0.05 <= train_fraction <= 0.95:

@@ -156,17 +156,38 @@ def test_toy_defaults_fit_the_data():
             "softmax or sigmoid",
         ),
         (["train", "--dataset", "xor", "--lr", "-1"], "learning rate"),
-        (["train", "--dataset", "xor", "--hidden", "0"], "hidden layer sizes"),
-        (["train", "--lr", "fast"], "invalid float value"),
+        (["train", "--dataset", "xor", "--hidden", "0"], "argument --hidden: must be a whole number >= 1"),
+        (["train", "--lr", "fast"], "argument --lr: 'fast' is not a number"),
+        (["train", "--dataset", "xor", "--l2", "nan"], "argument --l2: must be a finite number, not nan"),
+        (["train", "--dataset", "xor", "--lr", "inf"], "argument --lr: must be a finite number"),
+        (["train", "--dataset", "xor", "--seed", "-1"], "argument --seed: must be a whole number >= 0"),
+        (["train", "--dataset", "xor", "--batch", "0"], "argument --batch: must be a whole number >= 1"),
+        (["train", "--dataset", "xor", "--epochs", "-3"], "argument --epochs: must be a whole number >= 0"),
+        (["train", "--dataset", "xor", "--n", "100000000"], "at most 1,000,000 points"),
+        (["train", "--dataset", "xor", "--hidden", "100000", "100000"],
+         "a 2-100000-100000-1 network has 10,000,500,001 parameters; training it needs about 280.0 GB"),
         (["train", "--activation", "swish"], "invalid choice"),
         (["fly"], "invalid choice"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_code_2(argv, message, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert cli.main(argv) == 2
-    err = capsys.readouterr().err
+    out = tmp_path / "never.npz"
+    assert cli.main([*argv, "--out", str(out)] if argv[0] == "train" else argv) == 2
+    captured = capsys.readouterr()
+    err = captured.err
     assert message in err and "Traceback" not in err
+    assert err.startswith("error: ") and err.count("\n") == 1  # one line
+    assert captured.out == "" and list(tmp_path.iterdir()) == []  # nothing trained, nothing saved
+
+
+def test_the_memory_estimate_refuses_what_this_machine_cannot_hold():
+    cli.check_size([784, 256, 128, 10], memory=8 * 10**9)  # the default recipe: fine
+    n = 784 * 4000 + 4000 + 4000 * 4000 + 4000 + 4000 * 10 + 10
+    assert n * 4 * cli.TRAINING_COPIES == 537_152_280  # 7 float32 copies of every parameter
+    with pytest.raises(cli.UsageError, match=r"a 784-4000-4000-10 network needs about 537.2 MB to train, "
+                                             r"more than this machine's 500.0 MB"):
+        cli.check_size([784, 4000, 4000, 10], memory=5 * 10**8)
 
 
 def test_an_unreadable_csv_is_refused(tmp_path, capsys):
@@ -322,3 +343,20 @@ def test_a_second_ctrl_c_stops_a_stuck_download_at_once(monkeypatch, capsys):
     assert cli.main(["download-mnist"]) == 130
     err = capsys.readouterr().err
     assert "Ctrl-C again" in err and "Download cancelled" in err and "Traceback" not in err
+
+
+def test_a_damaged_full_mnist_cache_is_one_note_or_one_line(monkeypatch, tmp_path, capsys):
+    from tests.engine.test_mnist import _flip_inside_gzip, write_fake_full
+
+    monkeypatch.setenv("NN_PLAYGROUND_DATA", str(tmp_path))
+    write_fake_full(tmp_path / "mnist", n_train=300)
+    images = tmp_path / "mnist" / "train-images-idx3-ubyte.gz"
+    _flip_inside_gzip(images)
+    argv = ["train", "--dataset", "digits", "--hidden", "8", "--epochs", "1", "--no-augment"]
+    assert cli.main([*argv, "--source", "auto"]) == 0  # trains on the bundled digits instead
+    err = capsys.readouterr().err
+    assert f"note: The downloaded MNIST set cannot be read ({images})" in err and "Traceback" not in err
+    assert cli.main([*argv, "--source", "full"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: train-images-idx3-ubyte.gz: the file is damaged") and "\n" not in err
+    assert "download-mnist" in err

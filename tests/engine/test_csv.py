@@ -110,6 +110,13 @@ def test_load_dispatches_on_a_csv_path(tmp_path):
     ("label\n1\n2\n", "at least one feature column"),
     ("1,0\n", "only one class"),
     ("".join(f"{i},{i * 0.37}\n" for i in range(60)), "60 distinct values"),
+    # float32 holds up to about 3.4e38: anything larger would silently become inf
+    ("1,2,0\n3,1e308,1\n", r"line 2, column 2: '1e308' is too large for a 32-bit float \(at most ±3.4e\+38"),
+    ("a,b,label\n1,-3.5e38,0\n2,3,1\n", r"line 2, column 2: '-3.5e38' is too large for a 32-bit float"),
+    ("1,1e39,0\n2,3,1\n", r"line 1, column 2: '1e39' is too large"),
+    # the first problem in the file is the one reported, whatever its kind
+    ("1,x,0\n1,2,3,4\n", r"line 1, column 2: 'x' is not a number"),
+    ("1,2,0\n1,x,0\n2,3,\n", r"line 2, column 2: 'x' is not a number"),
 ])
 def test_bad_files_name_the_line_and_the_problem(tmp_path, text, message):
     with pytest.raises(CsvError, match=message) as info:
@@ -130,3 +137,33 @@ def test_unreadable_files(tmp_path):
     binary.write_bytes(b"\x00\xff\xfe\x80abc")
     with pytest.raises(CsvError, match="bin.csv: not a UTF-8 text file"):
         load_csv(binary)
+
+
+def test_the_largest_float32_values_are_kept(tmp_path):
+    d = load_csv(write(tmp_path, "x,label\n3.4e38,0\n-3.4e38,1\n1e-3,0\n2,1\n"))
+    values = np.sort(np.concatenate([d.X_train[:, 0], d.X_test[:, 0]]))
+    assert np.isfinite(values).all() and values.dtype == np.float32
+    np.testing.assert_array_equal(values, np.array([-3.4e38, 1e-3, 2, 3.4e38], np.float32))
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 3, 4096])
+def test_line_numbers_hold_across_chunks_comments_and_blank_lines(tmp_path, monkeypatch, chunk_rows):
+    import engine.datasets.csv as csv_module
+
+    monkeypatch.setattr(csv_module, "CHUNK_ROWS", chunk_rows)
+    lines = ["x,y,label"]
+    for i in range(20):
+        lines.append(f"{i},{i * 2},{i % 2}")
+        if i % 4 == 0:
+            lines += ["", "# a comment"]
+    good = write(tmp_path, "\n".join(lines) + "\n", name="good.csv")
+    d = load_csv(good, seed=1)
+    assert len(d.X_train) + len(d.X_test) == 20
+    rows = np.concatenate([d.X_train, d.X_test])
+    assert sorted(rows[:, 0].tolist()) == list(range(20)) and (rows[:, 1] == 2 * rows[:, 0]).all()
+    labels = np.concatenate([d.labels_train, d.labels_test])
+    assert (labels == rows[:, 0].astype(int) % 2).all()  # each row kept its own label
+    bad_line = lines.index("17,34,1") + 1
+    lines[bad_line - 1] = "17,3e39,1"
+    with pytest.raises(CsvError, match=rf"^bad.csv: line {bad_line}, column 2: '3e39' is too large"):
+        load_csv(write(tmp_path, "\n".join(lines) + "\n", name="bad.csv"))

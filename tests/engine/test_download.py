@@ -294,3 +294,101 @@ def test_sizes_are_the_published_files_and_stand_in_for_a_missing_content_length
     finally:
         other.stop()
     assert calls and all(t is None for d, t, n in calls)
+
+
+# --- Cancel on a stalled connection; mirrors that send too much ---------------------------------------------
+
+
+def _cancel_after(seconds: float):
+    """A cancel() that turns True `seconds` from now (as a user pressing Cancel), and when that was."""
+    import threading
+    import time
+
+    pressed = threading.Event()
+    at = {}
+
+    def press():
+        at["t"] = time.monotonic()
+        pressed.set()
+
+    threading.Timer(seconds, press).start()
+    return pressed.is_set, at
+
+
+def test_cancel_interrupts_a_connection_that_sends_nothing(tmp_path):
+    import time
+
+    stalled = Server(FILES, hold=0)  # headers, then not a byte until the test ends (15 s at most)
+    seen: list[int] = []
+    cancel, at = _cancel_after(0.3)
+    try:
+        with pytest.raises(DownloadCancelled) as info:
+            mnist.download_full(tmp_path, mirrors=[stalled.url], checksums=SHA256, timeout=60.0,
+                                progress=lambda d, t, n: seen.append(d), cancel=cancel)
+        waited = time.monotonic() - at["t"]
+        assert not stalled.release.is_set() and stalled.finished == []  # the server was still stalling
+    finally:
+        stalled.stop()
+    assert str(info.value) == "Cancelled: nothing half-downloaded was kept."
+    assert seen == [0]  # not one byte of data ever came
+    assert waited < 5.0  # not the 15 s the server holds, nor the 60 s timeout: about CANCEL_POLL
+    assert cache_files(tmp_path) == []
+
+
+def test_cancel_interrupts_a_server_that_never_answers_the_request(tmp_path):
+    import time
+
+    with socket.socket() as listener:  # the kernel accepts the connection; nobody ever answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        cancel, at = _cancel_after(0.3)
+        with pytest.raises(DownloadCancelled, match="^Cancelled"):
+            mnist.download_full(tmp_path, mirrors=[url], checksums=SHA256, timeout=60.0, cancel=cancel)
+        assert time.monotonic() - at["t"] < 5.0
+    assert cache_files(tmp_path) == []
+
+
+def _published(monkeypatch, sizes: dict[str, int]) -> None:
+    """Make the fake files the 'published' ones, whose sizes are known in advance."""
+    monkeypatch.setattr(mnist, "FILES", MD5)
+    monkeypatch.setattr(mnist, "SIZES", sizes)
+
+
+def test_a_mirror_sending_more_than_the_known_size_is_cut_off_at_once(tmp_path, monkeypatch, server):
+    name = "train-images-idx3-ubyte.gz"
+    _published(monkeypatch, {n: len(d) for n, d in FILES.items()})
+    padded = {**FILES, name: FILES[name] + bytes(20_000_000)}  # 20 MB more than the file has
+    greedy = Server(padded, no_length=True)  # and it does not say how much it will send
+    seen: list[int] = []
+    try:
+        with pytest.raises(DownloadError) as info:
+            mnist.download_full(tmp_path, mirrors=[greedy.url], timeout=TIMEOUT,
+                                progress=lambda d, t, n: seen.append(d))
+        assert greedy.finished == []  # it never got to send its 20 MB
+    finally:
+        greedy.stop()
+    assert f"sent more than the {len(FILES[name]):,} bytes of {name}; stopped" in str(info.value)
+    assert max(seen) <= len(FILES[name])  # not a byte past the known size was taken
+    assert cache_files(tmp_path) == []
+    # a mirror that announces too much is not even read; the next mirror delivers
+    announcing = Server(padded)
+    try:
+        mnist.download_full(tmp_path, mirrors=[announcing.url, server.url], timeout=TIMEOUT)
+    finally:
+        announcing.stop()
+    assert cache_files(tmp_path) == sorted(FILES)
+    assert server.requests == [name]  # only the file the first mirror oversold came from the second
+    assert name not in announcing.finished
+
+
+def test_an_announced_oversize_is_named(tmp_path, monkeypatch):
+    name = "train-images-idx3-ubyte.gz"
+    _published(monkeypatch, {n: len(d) for n, d in FILES.items()})
+    announcing = Server({**FILES, name: FILES[name] + b"x" * 5000})
+    try:
+        with pytest.raises(DownloadError, match=rf"announces {len(FILES[name]) + 5000:,} bytes for {name}"):
+            mnist.download_full(tmp_path, mirrors=[announcing.url], timeout=TIMEOUT)
+    finally:
+        announcing.stop()
+    assert cache_files(tmp_path) == []

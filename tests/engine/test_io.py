@@ -9,12 +9,16 @@ import pathlib
 import pickle
 import subprocess
 import sys
+import time
+import tracemalloc
 import zipfile
+import zlib
 
 import numpy as np
 import pytest
 
-from engine.io import FORMAT, ModelFileError, export_onnx, load, save
+from engine import io as model_io
+from engine.io import FORMAT, ModelFileError, clean_stale_saves, export_onnx, load, model_info, save
 from engine.network import Network
 
 
@@ -114,6 +118,8 @@ def _bad_files(tmp_path, net):
     good = _good_members(net)
     save(net, tmp_path / "good.npz")
     whole = (tmp_path / "good.npz").read_bytes()
+    save(Network([300, 64, 3], seed=1), tmp_path / "wide.npz")  # W0's data is far past its npy header
+    wide = (tmp_path / "wide.npz").read_bytes()
     boom = Boom()
     boom.marker = tmp_path / "PWNED"
     nan_w = net.weights[0].copy()
@@ -166,8 +172,43 @@ def _bad_files(tmp_path, net):
         "nan_weights": ({**good, "W0": _npy(nan_w)}, "NaN or infinite"),
         "inf_bias": ({**good, "b1": _npy(np.array([0, np.inf, 0], np.float32))}, "NaN or infinite"),
         "short_array": ({**good, "W0": _npy(net.weights[0])[:-8]}, "cut short"),
+        # the issue's findings: each gets a short message naming the file and the field
+        "dtype_number": ({**good, "header": _npy(_header(dtype=5))}, "unsupported dtype 5"),
+        "dtype_list": ({**good, "header": _npy(_header(dtype=["float32"]))}, "unsupported dtype ['float32']"),
+        "dtype_null": ({**good, "header": _npy(_header(dtype=None))}, "unsupported dtype None"),
+        "negative_seed": ({**good, "header": _npy(_header(seed=-1))}, "the header's seed -1"),
+        "huge_seed": ({**good, "header": _npy(_header(seed=2**64))}, "seed 18446744073709551616"),
+        "deep_json": ({**good, "header": _npy(np.frombuffer(
+            json.dumps(json.loads(bytes(_header()))).encode()[:-1] + b', "meta": ' + b"[" * 100_000
+            + b"]" * 100_000 + b"}", np.uint8))}, "nested too deeply"),
+        "huge_number": ({**good, "header": _npy(np.frombuffer(
+            bytes(_header(seed=0)).replace(b'"seed": 0', b'"seed": ' + b"9" * 5000), np.uint8))},
+            "not valid JSON"),
+        "long_activation": ({**good, "header": _npy(_header(activation="x" * 500_000))},
+                            "unknown hidden activation 'xxx"),
+        "long_sizes": ({**good, "header": _npy(_header(sizes=[1] * 100_000))}, "layer sizes [1, 1, 1"),
+        "many_arrays": ({**good, **{f"W{k}": _npy(np.zeros(1, np.float32)) for k in range(2, 400)}},
+                        "unexpected arrays W10, W100, W101, W102, W103 and 393 more"),
+        "many_entries": (dict(good, **{f"x{k}": b"" for k in range(100_000)}), "holds 100,005 entries"),
+        "corrupt_deflate": (_corrupt_deflate(whole, "W0.npy"), "W0 is damaged (cannot decompress"),
+        "corrupt_deflate_late": (_corrupt_deflate(wide, "W0.npy"), "W0 is damaged (cannot decompress"),
     }
     return cases, boom.marker
+
+
+def _corrupt_deflate(archive: bytes, member: str) -> bytes:
+    """The archive with the middle of one member's deflate stream overwritten."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        info = zf.getinfo(member)
+    local = archive[info.header_offset:info.header_offset + 30]
+    name_len, extra_len = int.from_bytes(local[26:28], "little"), int.from_bytes(local[28:30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    middle = start + info.compress_size // 2
+    damaged = archive[:middle] + b"\xff" * 8 + archive[middle + 8:]
+    stream = damaged[start:start + info.compress_size]
+    with pytest.raises(zlib.error):  # the case tests what it says: a corrupt deflate stream
+        zlib.decompress(stream, -15)
+    return damaged
 
 
 CASES = [
@@ -203,6 +244,19 @@ CASES = [
     "nan_weights",
     "inf_bias",
     "short_array",
+    "dtype_number",
+    "dtype_null",
+    "dtype_list",
+    "negative_seed",
+    "huge_seed",
+    "deep_json",
+    "huge_number",
+    "long_activation",
+    "long_sizes",
+    "many_arrays",
+    "many_entries",
+    "corrupt_deflate",
+    "corrupt_deflate_late",
 ]
 
 
@@ -221,6 +275,7 @@ def test_every_bad_file_is_refused_with_a_clear_message(tmp_path, net, case):
     assert isinstance(info.value, ValueError)
     assert expected in message, message
     assert message.startswith(f"{case}.npz: ")  # names the file
+    assert len(message) < 250 and "\n" not in message, len(message)  # one line a dialog can show
     assert not marker.exists(), "something inside the file was run"
 
 
@@ -282,3 +337,131 @@ def test_the_engine_does_not_need_onnx_at_run_time():
         cwd=pathlib.Path(__file__).resolve().parents[2],
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+# --- the header alone, before loading ---------------------------------------------------------------------
+
+
+def test_model_info_reads_the_header_without_the_weights(tmp_path, net):
+    path = tmp_path / "m.npz"
+    save(net, path)
+    info = model_info(path)
+    assert (info.sizes, info.activation, info.output, info.dtype) == ([5, 4, 3], "tanh", "softmax",
+                                                                        np.dtype(np.float32))
+    assert info.n_parameters == net.n_parameters == 5 * 4 + 4 + 4 * 3 + 3
+    assert info.parameter_bytes == 4 * net.n_parameters
+    # a header promising 784-60000-10 over arrays that are not there: model_info answers all the same,
+    # without reading (or needing) the arrays; load refuses
+    big = _write(tmp_path / "big.npz", {"header": _npy(_header(sizes=[784, 60000, 10]))})
+    info = model_info(big)
+    assert info.n_parameters == 784 * 60000 + 60000 + 60000 * 10 + 10
+    assert info.memory_bytes == model_io.LOAD_MEMORY_FACTOR * 4 * info.n_parameters > 500_000_000
+    with pytest.raises(ModelFileError, match="W0 is missing"):
+        load(big)
+    cases, _ = _bad_files(tmp_path, net)
+    for bad in ("dtype_number", "negative_seed", "deep_json"):
+        target = _write(tmp_path / f"{bad}.npz", cases[bad][0])
+        with pytest.raises(ModelFileError, match=cases[bad][1]):
+            model_info(target)
+    with pytest.raises(ModelFileError, match="no such file"):
+        model_info(tmp_path / "gone.npz")
+
+
+def test_memory_bytes_bounds_what_loading_takes(tmp_path):
+    path = tmp_path / "wide.npz"
+    save(Network([784, 2000, 10], activation="relu", output="softmax"), path)
+    info = model_info(path)
+    tracemalloc.start()
+    try:
+        load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert info.parameter_bytes < peak <= 1.1 * info.memory_bytes, (peak, info.memory_bytes)
+
+
+# --- killed and failed saves -------------------------------------------------------------------------------
+
+SLOW_SAVE = """
+import sys, time, zipfile
+from engine.io import save
+from engine.network import Network
+original = zipfile.ZipFile.writestr
+def slow(self, *args, **kwargs):
+    original(self, *args, **kwargs)
+    print("writing", flush=True)
+    time.sleep(60)
+zipfile.ZipFile.writestr = slow
+save(Network([5, 4, 3]), sys.argv[1])
+"""
+
+
+def _start_slow_save(target: pathlib.Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_SAVE, str(target)], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    return proc
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_a_killed_save_leaves_a_temporary_file_that_the_next_save_removes(tmp_path, net):
+    killed = _start_slow_save(tmp_path / "killed.npz")
+    killed.kill()
+    killed.wait()
+    leftovers = list(tmp_path.glob(".saving-*"))
+    assert len(leftovers) == 1 and str(killed.pid) in leftovers[0].name  # what a kill leaves behind
+    running = _start_slow_save(tmp_path / "running.npz")  # a save still going on in another process
+    try:
+        (live,) = [p for p in tmp_path.glob(".saving-*") if str(running.pid) in p.name]
+        save(net, tmp_path / "next.npz")
+        assert not leftovers[0].exists()  # the killed save's file is gone ...
+        assert live.exists()  # ... the running one's is not touched
+    finally:
+        running.kill()
+        running.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["next.npz", live.name])
+    np.testing.assert_array_equal(load(tmp_path / "next.npz").weights[0], net.weights[0])
+    assert not (tmp_path / "killed.npz").exists()  # the killed save never half-wrote the user's file
+
+
+def test_old_temporary_files_without_a_live_maker_are_stale(tmp_path):
+    old = tmp_path / ".saving-abc.npz"  # no process id in the name (an older version of the app)
+    young = tmp_path / ".saving-def.npz"
+    mine = tmp_path / f".saving-{model_io.os.getpid()}-x.npz"  # this process might be saving right now
+    for p in (old, young, mine):
+        p.write_bytes(b"PK")
+    long_ago = time.time() - 2 * model_io.STALE_SECONDS
+    model_io.os.utime(old, (long_ago, long_ago))
+    assert clean_stale_saves(tmp_path) == [old]
+    assert young.exists() and mine.exists()
+
+
+def test_save_errors_name_the_users_file_and_leave_no_temporary_file(tmp_path, net, monkeypatch):
+    target = tmp_path / "model.npz"
+    target.mkdir()  # the name is taken by a folder: the final rename fails
+    with pytest.raises(OSError) as info:
+        save(net, target)
+    assert str(target) in str(info.value) and ".saving-" not in str(info.value)
+    assert list(tmp_path.glob(".saving-*")) == []
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device", src)
+
+    monkeypatch.setattr(model_io.os, "replace", full_disk)
+    before = (tmp_path / "keep.npz")
+    monkeypatch.undo()
+    save(net, before)
+    original = before.read_bytes()
+    monkeypatch.setattr(model_io.os, "replace", full_disk)
+    other = Network([5, 4, 3], activation="tanh", output="softmax", seed=99)
+    with pytest.raises(OSError) as info:
+        save(other, before)
+    assert info.value.errno == 28 and info.value.filename == str(before)
+    assert "No space left on device" in str(info.value) and ".saving-" not in str(info.value)
+    assert before.read_bytes() == original  # the existing file is untouched
+    assert list(tmp_path.glob(".saving-*")) == []
+    with pytest.raises(OSError) as info:
+        save(net, tmp_path / "no" / "such" / "folder" / "m.npz")
+    assert "m.npz" in str(info.value) and ".saving-" not in str(info.value)

@@ -239,3 +239,101 @@ def test_auto_uses_the_full_set_when_cached(monkeypatch, tmp_path):
     # a damaged cache falls back to the bundled digits rather than stopping the app
     (tmp_path / "mnist" / "train-images-idx3-ubyte.gz").write_bytes(b"\x00\x00\x08\x03")
     assert datasets.load("digits").X_train.shape == (9000, 784)
+
+
+# --------------------------------------------------------------------------- damaged caches, bad IDX
+
+
+def _flip_inside_gzip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte in the middle of the deflate stream
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_cache_falls_back_to_the_bundled_digits_with_a_notice(monkeypatch, tmp_path):
+    monkeypatch.setenv("NN_PLAYGROUND_DATA", str(tmp_path))
+    cache = tmp_path / "mnist"
+    write_fake_full(cache, n_train=300)
+    images = cache / "train-images-idx3-ubyte.gz"
+    _flip_inside_gzip(images)
+    damaged = images.read_bytes()
+    with pytest.raises(mnist.IdxError) as info:
+        mnist.read_idx(images)
+    assert str(info.value).startswith("train-images-idx3-ubyte.gz: the file is damaged")
+    assert info.value.path == images
+    data = datasets.load("digits")
+    assert data.X_train.shape == (9000, 784) and "bundled" in data.source
+    assert str(images) in data.notice and "bundled 10,000 digits" in data.notice
+    assert images.read_bytes() == damaged  # nothing was deleted behind the user's back
+    with pytest.raises(mnist.IdxError, match="train-images-idx3-ubyte.gz: the file is damaged"):
+        datasets.load("digits", source="full")
+    # the repair the window offers: delete, then download again
+    removed = mnist.delete_full()
+    assert sorted(p.name for p in removed) == sorted(mnist.FILES)
+    assert not cache.exists() and not mnist.full_available()
+    again = datasets.load("digits")
+    assert again.notice == "" and len(again.X_train) == 9000
+    assert mnist.delete_full() == []  # nothing left to delete is not an error
+
+
+def test_delete_full_keeps_other_files_and_removes_half_downloads(tmp_path):
+    write_fake_full(tmp_path)
+    (tmp_path / ".train-images-idx3-ubyte.gz.abc.part").write_bytes(b"half")
+    (tmp_path / "notes.txt").write_text("mine")
+    removed = mnist.delete_full(tmp_path)
+    assert len(removed) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_zero_images_get_our_message(monkeypatch, tmp_path):
+    write_fake_full(tmp_path)
+    (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(np.zeros((0, 28, 28)))))
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(np.zeros(0))))
+    with pytest.raises(mnist.IdxError, match=r"^t10k-images-idx3-ubyte.gz: the file holds no test images"):
+        mnist.load_full(tmp_path)
+    monkeypatch.setattr(mnist, "full_dir", lambda: tmp_path)
+    data = datasets.load("digits")
+    assert len(data.X_test) == 1000 and "t10k-images-idx3-ubyte.gz" in data.notice
+
+
+def test_overflowing_sizes_are_refused_from_the_header(tmp_path):
+    path = tmp_path / "huge-idx3-ubyte"
+    path.write_bytes(b"\x00\x00\x08\x03" + b"\xff\xff\xff\xff" * 3)  # 2^96 bytes announced, none sent
+    with pytest.raises(mnist.IdxError) as info:
+        mnist.read_idx(path)
+    message = str(info.value)
+    big = 2**32 - 1
+    assert message.startswith(f"huge-idx3-ubyte: the header announces shape ({big}, {big}, {big})")
+    assert "more than the 268,435,456" in message
+
+
+def test_a_decompression_bomb_is_never_inflated(tmp_path):
+    import tracemalloc
+    import zlib
+
+    # 100 MB of zeros behind a header that announces 10 bytes: gzip makes it about 100 kB
+    bomb = tmp_path / "bomb.gz"
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
+    parts = [compressor.compress(b"\x00\x00\x08\x01\x00\x00\x00\x0a")]
+    block = bytes(1 << 20)
+    parts += [compressor.compress(block) for _ in range(100)]
+    bomb.write_bytes(b"".join(parts) + compressor.flush())
+    assert bomb.stat().st_size < 1_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(mnist.IdxError, match=r"bomb.gz: shape \(10,\) needs 10 bytes of data, the file"):
+            mnist.read_idx(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000  # it read 11 bytes of data, not 100 MB
+    # and a header that announces the 2 GiB is refused before any data is read
+    honest = tmp_path / "honest.gz"
+    honest.write_bytes(gzip.compress(b"\x00\x00\x08\x01" + (2**31).to_bytes(4, "big")))
+    with pytest.raises(mnist.IdxError, match="2,147,483,648 bytes of data: more than"):
+        mnist.read_idx(honest)
+    small_limit = tmp_path / "small.gz"
+    small_limit.write_bytes(gzip.compress(idx_bytes(np.zeros(2000, np.uint8))))
+    with pytest.raises(mnist.IdxError, match="more than the 1,000"):
+        mnist.read_idx(small_limit, max_bytes=1000)
+    assert len(mnist.read_idx(small_limit, max_bytes=2000)) == 2000

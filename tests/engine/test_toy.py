@@ -114,3 +114,14 @@ def test_bad_arguments_are_refused():
         datasets.load("xor", n=3)
     with pytest.raises(ValueError, match="Noise must be between 0 and 1"):
         datasets.load("xor", noise=-0.1)
+
+
+def test_too_many_points_and_a_negative_seed_get_our_messages():
+    import pytest
+
+    from engine.datasets import toy
+
+    with pytest.raises(ValueError, match="at most 1,000,000 points"):
+        toy.make("xor", n=10**12)  # refused before anything is allocated
+    with pytest.raises(ValueError, match=r"seed must be a whole number >= 0 \(got -1\)"):
+        toy.make("xor", seed=-1)
