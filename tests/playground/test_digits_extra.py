@@ -193,3 +193,63 @@ def test_an_unreadable_file_is_reported_kept_and_can_be_set_aside(qtbot, accurat
     assert len(kept) == 1 and kept[0].read_bytes() == b"this is not a zip file"
     assert kept[0].name in browser.countLabel.text()
     assert browser.add(accurate.input, 3) and MyDigits(path).labels.tolist() == [3]
+
+
+# --- fine-tuning ---------------------------------------------------------------------------------------
+
+
+def test_fine_tune_panel_trains_a_copy_off_the_gui_thread_and_reports_before_and_after(qtbot, accurate,
+                                                                                      tmp_path):
+    from engine.finetune import FINE_TUNE
+    from playground.views.digits.fine_tune_view import FineTunePanel
+
+    browser = MyDigitsBrowser(accurate, tmp_path / "mine.npz")
+    panel = FineTunePanel(accurate, browser, steps=40)
+    qtbot.addWidget(browser)
+    qtbot.addWidget(panel)
+    assert not panel.startButton.isEnabled() and "This is a" in panel.startButton.toolTip()
+    assert panel.setting.text() == FINE_TUNE.describe()  # the setting is said on screen
+    for index in range(12):
+        accurate.show_sample(index)
+        browser.add(accurate.input, int(accurate.input_label))
+    assert panel.startButton.isEnabled()
+    weights_before = [w.copy() for w in accurate.network.weights]
+    seen_steps = []
+    panel.progress.valueChanged.connect(seen_steps.append)
+    with qtbot.waitSignal(panel.tuned, timeout=60000) as signal:
+        qtbot.mouseClick(panel.startButton, Qt.MouseButton.LeftButton)
+        assert panel.busy and not panel.startButton.isEnabled() and panel.cancelButton.isEnabled()
+    tuned, result = signal.args
+    assert result.steps == 40 and seen_steps[-1] == 40
+    data = accurate.dataset
+    assert result.test_after == pytest.approx(np.mean(tuned.predict(data.X_test) == data.labels_test))
+    assert result.test_before == pytest.approx(accurate.evaluate("test")[1])
+    assert f"{result.test_after:.1%}" in panel.outcome.text()
+    assert f"{result.extra_after:.1%}" in panel.outcome.text()
+    for w, w0 in zip(accurate.network.weights, weights_before, strict=True):  # the session's is untouched
+        np.testing.assert_array_equal(w, w0)
+    assert not all(np.array_equal(a, b) for a, b in zip(tuned.weights, weights_before, strict=True))
+    qtbot.waitUntil(lambda: not panel.busy)
+    assert panel.startButton.isEnabled()
+
+
+def test_fine_tune_can_be_cancelled_and_closing_mid_way_stops_it(qtbot, accurate, tmp_path):
+    from playground.views.digits.fine_tune_view import FineTunePanel
+
+    browser = MyDigitsBrowser(accurate, tmp_path / "mine.npz")
+    qtbot.addWidget(browser)
+    accurate.show_sample(0)
+    browser.add(accurate.input, int(accurate.input_label))
+    panel = FineTunePanel(accurate, browser, steps=100_000)  # would take many minutes
+    qtbot.addWidget(panel)
+    tuned = []
+    panel.tuned.connect(lambda *args: tuned.append(args))
+    assert panel.start()
+    qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=20000)
+    qtbot.mouseClick(panel.cancelButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=20000)
+    assert "cancelled" in panel.outcome.text() and not tuned
+    assert panel.start()
+    qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=20000)
+    panel.close()  # the window goes away mid-way: the thread is stopped and waited for
+    assert not panel.busy and not tuned
