@@ -253,3 +253,19 @@ def test_fine_tune_can_be_cancelled_and_closing_mid_way_stops_it(qtbot, accurate
     qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=20000)
     panel.close()  # the window goes away mid-way: the thread is stopped and waited for
     assert not panel.busy and not tuned
+
+
+def test_confusion_matrix_of_a_two_class_set_and_of_a_mismatched_network(qtbot, xor):
+    view = ConfusionMatrixView(xor)
+    qtbot.addWidget(view)
+    data = xor.dataset
+    assert view.matrix.counts.shape == (2, 2) and view.matrix.total == len(data.X_test)
+    np.testing.assert_array_equal(view.matrix.counts.sum(axis=1), np.bincount(data.labels_test, minlength=2))
+    saved = data.labels_test[0]
+    data.labels_test[0] = 7  # a class the network has no output for: nothing shown, no exception
+    try:
+        view.refresh()
+        assert view.matrix is None
+        view.grab()  # and it paints
+    finally:
+        data.labels_test[0] = saved

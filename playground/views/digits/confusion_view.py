@@ -75,10 +75,12 @@ class ConfusionMatrixView(QWidget):
         self._timer.stop()
         data, net = self._session.dataset, self._session.network
         n_classes = max(len(data.classes), 2)
-        if len(data.X_test) == 0 or data.X_test.shape[1] != net.sizes[0]:
-            self.matrix = None
-        else:
-            self.matrix = confusion_matrix(net, data.X_test, data.labels_test, n_classes)
+        self.matrix = None
+        if len(data.X_test) and data.X_test.shape[1] == net.sizes[0]:
+            try:
+                self.matrix = confusion_matrix(net, data.X_test, data.labels_test, n_classes)
+            except ValueError:  # a network whose outputs do not match the classes (mid-switch)
+                pass
         self.update()
 
     def class_name(self, k: int) -> str:
