@@ -86,6 +86,8 @@ def _width(img: np.ndarray) -> float:
         return 0.0
     grad_rows, grad_cols = np.diff(img, axis=0), np.diff(img, axis=1)
     outline = float(np.hypot(grad_rows[:, :-1], grad_cols[:-1, :]).sum())
+    if outline <= 0:
+        return 0.0
     disc = 1.0 - 16.0 * area / outline**2
     from_outline = outline / 4 * (1.0 - np.sqrt(disc)) if disc > 0 else outline / 4  # a square: side
     # erosion: count the peelings until half the ink is gone (interpolated between two peelings);
@@ -116,8 +118,8 @@ def _normalise_width(crop: np.ndarray) -> np.ndarray:
     radius = (target * fine_box - BOX * fine_width) / (2.0 * (BOX - target))
     radius = min(radius, MARGIN - 1.0)  # the margin holds all the growth there can be
     changed = _morph(fine, radius)
-    if radius > 0:  # a hair-thin line is grey even at its centre; thickened, it should be black
-        changed /= max(float(changed.max()), 1e-12)
+    if radius > 0:  # a hair-thin line is grey even at its centre; thickened, it is as dark as the pen
+        changed *= float(crop.max()) / max(float(changed.max()), 1e-12)
     ink = changed > INK_THRESHOLD
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if rows.size == 0:

@@ -75,7 +75,9 @@ def test_horizontal_stroke_keeps_its_aspect_ratio_and_gets_mnists_width(width):
     scaled = 20 * width / (200 + width)
     thickness = x.sum(axis=0)[8:20].mean()  # ink per column in the middle of the stroke
     assert thickness == pytest.approx(np.clip(scaled, *WIDTH_RANGE), rel=0.1)
-    assert x.max() == pytest.approx(1.0, abs=0.02)  # a thickened hairline is black, not grey
+    assert x.max() == pytest.approx(1.0, abs=0.02)  # a thickened hairline is as dark as the pen
+    grey = to_mnist(canvas * 0.5)  # a grey pen stays grey
+    assert grey.max() == pytest.approx(0.5, abs=0.02)
 
 
 @pytest.mark.parametrize("pen", [2, 5, 10, 20, 30, 45])
