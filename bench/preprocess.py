@@ -5,7 +5,8 @@ network and the repaint; bench/bench_digit_pad.py measures the whole update). Me
 run, alternating call by call: `before`, MNIST's placement alone (crop, scale to the box, centre the
 mass: to_mnist as it was before the width normalisation) and `after`, to_mnist as it is now, on
 bundled test digits redrawn with a pen on the 280×280 pad (small, large, fine pen, and at MNIST's own
-proportions, where nothing needs changing).
+proportions, where nothing needs changing). Then strokes_to_mnist, which draws the strokes again
+with a pen scaled to the drawing, beside to_mnist on the same drawing's canvas.
 
     python bench/preprocess.py [--digits 60] [--repeats 5]
 """
@@ -24,7 +25,7 @@ import numpy as np  # noqa: E402
 
 from engine import preprocess  # noqa: E402
 from engine.datasets.mnist import load_bundled  # noqa: E402
-from tests.digit_strokes import PAD_PEN, draw_digit  # noqa: E402
+from tests.digit_strokes import PAD_PEN, draw_digit, segments, skeletons  # noqa: E402
 
 DRAWINGS = {
     "small (99 px, pad pen)": (99, PAD_PEN),
@@ -66,6 +67,20 @@ def main() -> None:
             before.append(time_per_call(placement_only, canvases))
             after.append(time_per_call(preprocess.to_mnist, canvases))
         print(f"{name:32s} {statistics.median(before):8.2f} {statistics.median(after):8.2f}")
+
+    print("\nstrokes_to_mnist vs to_mnist on the same drawing's canvas (99 px, pad pen), ms per call")
+    strokes = [[list(segment) for segment in segments(skeleton)] for skeleton in skeletons(X)]
+    t = np.linspace(0, 2 * np.pi, 400)
+    circle = [[list(zip(0.5 + 0.1 * np.sin(t), 0.5 + 0.1 * np.cos(t), strict=True))]] * len(X)
+    canvases = [draw_digit(x, 99, PAD_PEN) for x in X]
+    rows = {"digit centre lines (~47 segments)": strokes, "one 400-point mouse stroke": circle}
+    for name, drawings in rows.items():
+        mine, theirs = [], []
+        for _ in range(args.repeats):
+            mine.append(time_per_call(preprocess.strokes_to_mnist, drawings))
+            theirs.append(time_per_call(preprocess.to_mnist, canvases))
+        print(f"{name:36s} strokes_to_mnist {statistics.median(mine):6.2f}   "
+              f"to_mnist {statistics.median(theirs):6.2f}")
 
 
 if __name__ == "__main__":

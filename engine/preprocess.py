@@ -86,6 +86,8 @@ def _width(img: np.ndarray) -> float:
         return 0.0
     grad_rows, grad_cols = np.diff(img, axis=0), np.diff(img, axis=1)
     outline = float(np.hypot(grad_rows[:, :-1], grad_cols[:-1, :]).sum())
+    if outline <= 0:
+        return 0.0
     disc = 1.0 - 16.0 * area / outline**2
     from_outline = outline / 4 * (1.0 - np.sqrt(disc)) if disc > 0 else outline / 4  # a square: side
     # erosion: count the peelings until half the ink is gone (interpolated between two peelings);
@@ -116,8 +118,8 @@ def _normalise_width(crop: np.ndarray) -> np.ndarray:
     radius = (target * fine_box - BOX * fine_width) / (2.0 * (BOX - target))
     radius = min(radius, MARGIN - 1.0)  # the margin holds all the growth there can be
     changed = _morph(fine, radius)
-    if radius > 0:  # a hair-thin line is grey even at its centre; thickened, it should be black
-        changed /= max(float(changed.max()), 1e-12)
+    if radius > 0:  # a hair-thin line is grey even at its centre; thickened, it is as dark as the pen
+        changed *= float(crop.max()) / max(float(changed.max()), 1e-12)
     ink = changed > INK_THRESHOLD
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if rows.size == 0:
@@ -207,6 +209,48 @@ def _box_filter(img: np.ndarray, axis: int, scale: float, start: float, n_out: i
     running = np.concatenate([np.zeros((1,) + f.shape[1:]), np.cumsum(f, axis=0)])
     integral = running[lo] + frac * f[lo]  # ink from the start to each output pixel edge
     return np.moveaxis(scale * np.diff(integral, axis=0), 0, axis)
+
+
+PEN_WIDTH = 2.2  # strokes_to_mnist's pen in 28×28 pixels: MNIST's median stroke width
+
+
+def strokes_to_mnist(strokes: Sequence[Sequence[tuple[float, float]]]) -> np.ndarray:
+    """A drawing given as its pen strokes ((row, column) points, any units) -> the (784,) MNIST digit.
+
+    The pen is chosen for the drawing, not for the screen: the strokes are drawn again with a pen of
+    PEN_WIDTH in the 20×20 box, whatever their size. A pad whose pen joins the strokes of a small
+    drawing into a blot (a small 3 that looks like an 8) still gives the network a clean 3.
+    """
+    lines = [np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes if len(stroke)]
+    if not lines:
+        return np.zeros(SIDE * SIDE, dtype=np.float32)
+    points = np.concatenate(lines)
+    if not np.isfinite(points).all():
+        raise ValueError("stroke points must be finite numbers")
+    low, high = points.min(axis=0), points.max(axis=0)
+    extent = float((high - low).max())
+    # on a canvas where the centre lines span `span` pixels, a pen of `pen` pixels gives a digit
+    # span + pen long; in the box that pen is BOX·pen/(span + pen) = PEN_WIDTH wide
+    span = FINE * BOX - PEN_WIDTH * FINE
+    pen = span * PEN_WIDTH / (BOX - PEN_WIDTH)
+    scale = span / extent if extent > 0 else 1.0
+    offset = pen / 2 + 1 - low * scale
+    rows, cols = np.ceil((high - low) * scale + pen + 2).astype(int)
+    canvas = np.zeros((rows, cols))
+    for line in lines:
+        draw_stroke(canvas, _thin_out(line * scale + offset, pen / 2), pen)
+    return to_mnist(canvas)
+
+
+def _thin_out(line: np.ndarray, step: float) -> np.ndarray:
+    """The polyline with a point about every `step` along it, and its ends. The mouse reports many
+    tiny moves, each a segment to draw; half the pen's width apart, the round pen draws the
+    same line."""
+    if len(line) <= 2:
+        return line
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(line, axis=0).T))])
+    keep = np.flatnonzero(np.diff(np.floor(along / step), prepend=-1.0) > 0)
+    return np.vstack([line[keep], line[-1:]])
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:

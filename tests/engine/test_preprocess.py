@@ -75,7 +75,9 @@ def test_horizontal_stroke_keeps_its_aspect_ratio_and_gets_mnists_width(width):
     scaled = 20 * width / (200 + width)
     thickness = x.sum(axis=0)[8:20].mean()  # ink per column in the middle of the stroke
     assert thickness == pytest.approx(np.clip(scaled, *WIDTH_RANGE), rel=0.1)
-    assert x.max() == pytest.approx(1.0, abs=0.02)  # a thickened hairline is black, not grey
+    assert x.max() == pytest.approx(1.0, abs=0.02)  # a thickened hairline is as dark as the pen
+    grey = to_mnist(canvas * 0.5)  # a grey pen stays grey
+    assert grey.max() == pytest.approx(0.5, abs=0.02)
 
 
 @pytest.mark.parametrize("pen", [2, 5, 10, 20, 30, 45])
@@ -187,3 +189,27 @@ def test_mnist_digits_scaled_up_come_back_as_themselves():
     assert np.median(correlations) > 0.97
     assert np.min(correlations) > 0.8
     assert np.mean(errors) < 0.03
+
+
+def test_strokes_are_redrawn_with_a_pen_of_mnists_width_at_any_size():
+    from engine.preprocess import PEN_WIDTH, strokes_to_mnist
+
+    line = [[(0.5, 0.1), (0.5, 0.9)]]  # a horizontal stroke, in any units
+    x = strokes_to_mnist(line).reshape(28, 28)
+    top, bottom, left, right = ink_box(x)
+    assert right - left + 1 == 20
+    assert x.sum(axis=0)[8:20].mean() == pytest.approx(PEN_WIDTH, rel=0.1)
+    # the same strokes at any scale and place give the same digit
+    two = [[(r, c) for r, c in TWO]]
+    reference = strokes_to_mnist(two)
+    for factor, shift in [(0.01, 0.0), (35.0, 120.0), (1000.0, -5.0)]:
+        moved = [[(r * factor + shift, c * factor) for r, c in stroke] for stroke in two]
+        np.testing.assert_allclose(strokes_to_mnist(moved), reference, atol=1e-5)
+    # many tiny mouse moves draw the same line as a few long ones
+    dense = [[(r, c) for r, c in zip(np.full(500, 0.5), np.linspace(0.1, 0.9, 500), strict=True)]]
+    assert correlation(strokes_to_mnist(dense), strokes_to_mnist(line)) > 0.99
+    assert not strokes_to_mnist([]).any() and not strokes_to_mnist([[]]).any()
+    dot = strokes_to_mnist([[(3.0, 4.0)]])  # a click alone: a round dot, centred
+    assert dot.any() and centre_of_mass(dot.reshape(28, 28)) == pytest.approx((14, 14), abs=0.5)
+    with pytest.raises(ValueError, match="finite"):
+        strokes_to_mnist([[(0.0, 0.0), (np.nan, 1.0)]])

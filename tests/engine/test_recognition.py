@@ -13,7 +13,7 @@ from engine.datasets.mnist import load_bundled
 from engine.io import load
 from engine.preprocess import to_mnist
 from engine.resources import DEFAULT_MODEL
-from tests.digit_strokes import PAD_PEN, draw_digit
+from tests.digit_strokes import PAD_PEN, draw_digit, segments, skeletons
 
 MODEL = DEFAULT_MODEL  # engine/resources/models/digits.npz
 CANVAS = 280
@@ -162,3 +162,21 @@ def test_the_drawings_really_are_the_digits_redrawn(drawn):
         if size >= 99:  # smaller, the strokes run into each other and there is no one width to see
             assert preprocess.stroke_width(crop) == pytest.approx(20 * pen / size, rel=0.3), name
     assert np.corrcoef(to_mnist(canvases[REFERENCE[0]][0]), X[0])[0, 1] > 0.7
+
+
+def test_strokes_redrawn_with_mnists_pen_are_read_at_any_size(model_and_data, drawn):
+    # The pad keeps its strokes: strokes_to_mnist draws them again with a pen of MNIST's width, so a
+    # digit drawn an eighth of the pad tall (35 pixels, where the pad's pen makes a blot of it) is
+    # read as well as one drawn at MNIST's proportions.
+    net, _ = model_and_data
+    X, labels, canvases = drawn
+    reference = accuracy(net, canvases[REFERENCE[0]], labels)
+    strokes = [[list(segment) for segment in segments(skeleton)] for skeleton in skeletons(X)]
+    redrawn = np.stack([preprocess.strokes_to_mnist(s) for s in strokes])
+    from_strokes = float(np.mean(net.predict(redrawn) == labels))
+    blots = float(np.mean(net.predict(np.stack([to_mnist(draw_digit(x, 35, PAD_PEN)) for x in X[:60]]))
+                          == labels[:60]))
+    print(f"\nfrom the strokes: {from_strokes:.1%}; drawn at {REFERENCE[0]}: {reference:.1%}; "
+          f"35 pixels tall with the pad's pen, as drawn: {blots:.1%} (60 digits)")
+    assert from_strokes >= reference - 0.01
+    assert blots < 0.5  # the pen really does make blots of them
