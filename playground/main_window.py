@@ -30,6 +30,7 @@ from playground.views.inspector.inspector import NeuronInspector
 from playground.views.lab.neuron_lab import NeuronLab
 from playground.views.network.network_view import NetworkView
 from playground.views.plots.boundary import BoundaryView
+from playground.views.plots.cost_curve import CostCurve
 from playground.views.plots.cost_plot import CostPlot
 from playground.views.sample_browser import SampleBrowser
 
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         d = self.docks
         self.controlsDock, self.inspectorDock, self.digitsDock = d.controls, d.inspector, d.digits
         self.boundaryDock, self.costDock, self.labDock = d.boundary, d.cost, d.lab
+        self.costCurve = CostCurve(session)  # the cost along the selected weight, beside the cost plot
+        self.costCurveDock = d.add_cost_curve(self.costCurve)
 
         self._build_toolbar()
         self._build_menus()
@@ -208,6 +211,7 @@ class MainWindow(QMainWindow):
         self.viewMenu = self.menuBar().addMenu("&View")
         for dock in self.docks.all():
             self.viewMenu.addAction(dock.toggleViewAction())
+        self.viewMenu.addAction(self.costCurveDock.toggleViewAction())
 
         menu = self.menuBar().addMenu("&Help")
         self._add(menu, "What am I looking at?", self.show_help, QKeySequence.StandardKey.HelpContents,
