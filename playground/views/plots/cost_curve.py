@@ -172,6 +172,7 @@ class CostCurve(pg.PlotWidget):
         self.gradient = parameter_gradient(s, p)
         self.step = -s.learning_rate * self.gradient
         self._hint.hide()
+        self._legend.show()
         self._curve.setData(xs, costs)
         ends = np.array([-self.limit, self.limit])
         self._tangent.setData(ends, self.cost + self.gradient * (ends - value))
@@ -188,6 +189,7 @@ class CostCurve(pg.PlotWidget):
             item.setData([], [])
         self._arrow.hide()
         self._hint.show()
+        self._legend.hide()
         plot = self.getPlotItem()
         plot.setTitle("The cost along one weight", color=theme.TEXT_DIM, size="8pt")
         for name in ("cost", "tangent", "step"):
