@@ -38,6 +38,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "(default 40)")
     parser.add_argument("--select", metavar="LAYER,INDEX", help="select a neuron before the screenshot, "
                         "e.g. 1,0")
+    parser.add_argument("--select-weight", metavar="LAYER,NEURON,SOURCE", help="select one weight before "
+                        "the screenshot, e.g. 1,0,1 (SOURCE b: the bias); the cost along it is drawn")
+    parser.add_argument("--overlay", action="store_true", help="colour the network by the gradient "
+                        "(the gradient overlay) in the screenshot")
     parser.add_argument("--size", metavar="WxH", default="1400x900", help="screenshot size, at least "
                         "1200x800 (default 1400x900)")
     parser.add_argument("--show", choices=["lab"], help="lab: open the neuron lab before the screenshot, "
@@ -132,7 +136,8 @@ def make_application(argv0: str = "nn-playground"):
 
 
 def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
-               select: tuple[int, int] | None, show: str | None = None) -> int:
+               select: tuple[int, int] | None, show: str | None = None,
+               select_weight: tuple[int, int, int | None] | None = None, overlay: bool = False) -> int:
     from PySide6.QtCore import QEventLoop, QRect, QTimer
     from PySide6.QtGui import QColor, QPainter
 
@@ -149,6 +154,10 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
         session.step()
     if select is not None:
         window.select_neuron(*select)
+    if select_weight is not None:
+        window.select_weight(*select_weight)
+    if overlay:
+        session.set_color_source("gradients")  # as the G key does (its action follows the Session)
     if show == "lab":
         if select is not None and select[0] >= 1:
             window.explain_neuron(*select)
@@ -197,11 +206,21 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             print(f"--select wants LAYER,INDEX, e.g. 1,0, not {args.select!r}", file=sys.stderr)
             return 2
+    select_weight = None
+    if args.select_weight:
+        try:
+            layer, neuron, source = args.select_weight.split(",")
+            select_weight = (int(layer), int(neuron), None if source.strip().lower() == "b" else int(source))
+        except ValueError:
+            print(f"--select-weight wants LAYER,NEURON,SOURCE (SOURCE b: the bias), e.g. 1,0,1, not "
+                  f"{args.select_weight!r}", file=sys.stderr)
+            return 2
     if args.screenshot:
         if not has_display():
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return screenshot(args.screenshot, args.preset or DEFAULT_PRESET, args.steps,
-                          (max(width, 1200), max(height, 800)), select, args.show)
+                          (max(width, 1200), max(height, 800)), select, args.show, select_weight,
+                          args.overlay)
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2

@@ -91,6 +91,17 @@ class DockLayout:
         self.lab.visibilityChanged.connect(self._lab_visibility)
         self.cost.raise_()
 
+    def add_cost_curve(self, widget: QWidget) -> QDockWidget:
+        """The cost along one weight, beside the cost plot under the network: both read at a glance,
+        and at 1280x720 each still gets half of the bottom row."""
+        dock = self.cost_curve = QDockWidget("Cost along one weight", self.window)
+        dock.setObjectName("costCurveDock")
+        dock.setWidget(widget)
+        # (not splitDockWidget: the cost plot shares a tab group with the lab, and a split would only
+        # add a tab to it)
+        self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock, Qt.Orientation.Horizontal)
+        return dock
+
     def all(self) -> list[QDockWidget]:
         """In the View menu's order."""
         return [self.controls, self.inspector, self.digits, self.lab, self.cost, self.boundary]

@@ -1,4 +1,4 @@
-"""Icons drawn in code (no image files to ship): the neuron lab's toolbar button."""
+"""Icons drawn in code (no image files to ship): the neuron lab's and the gradient overlay's buttons."""
 
 from __future__ import annotations
 
@@ -24,5 +24,30 @@ def expression_graph_icon(side: int = 32) -> QIcon:
     p.setBrush(QColor(theme.TEXT))
     p.drawEllipse(int(13 * u), int(12 * u), int(8 * u), int(8 * u))
     p.fillRect(int(23 * u), int(12 * u), int(8 * u), int(8 * u), QColor(theme.GOOD))
+    p.end()
+    return QIcon(pixmap)
+
+
+def gradient_icon(side: int = 32) -> QIcon:
+    """The gradient overlay's button: a valley of a cost curve, a tangent and a downhill arrow."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPainterPath, QPolygonF
+
+    pixmap = QPixmap(side, side)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    u = side / 32
+    valley = QPainterPath(QPointF(3 * u, 5 * u))
+    valley.quadTo(QPointF(16 * u, 44 * u), QPointF(29 * u, 5 * u))
+    p.setPen(QPen(QColor(theme.COST_TRAIN), 2.2 * u))
+    p.drawPath(valley)
+    p.setPen(QPen(QColor(theme.HIGHLIGHT), 1.6 * u))
+    p.drawLine(QPointF(2 * u, 6 * u), QPointF(15 * u, 21 * u))  # the tangent at the dot
+    p.setBrush(QColor(theme.HIGHLIGHT))
+    p.drawEllipse(QPointF(8 * u, 12.5 * u), 2.6 * u, 2.6 * u)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(theme.GOOD))  # the step: downhill, to the right
+    p.drawPolygon(QPolygonF([QPointF(13 * u, 25 * u), QPointF(22 * u, 29 * u), QPointF(13 * u, 31 * u)]))
     p.end()
     return QIcon(pixmap)

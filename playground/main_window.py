@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
 from playground.download_dialog import DownloadDialog
 from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
-from playground.icons import expression_graph_icon
+from playground.icons import expression_graph_icon, gradient_icon
 from playground.presets import DEFAULT_PRESET, PRESETS
 from playground.session import Session
 from playground.views.controls import Controls
@@ -30,6 +30,7 @@ from playground.views.inspector.inspector import NeuronInspector
 from playground.views.lab.neuron_lab import NeuronLab
 from playground.views.network.network_view import NetworkView
 from playground.views.plots.boundary import BoundaryView
+from playground.views.plots.cost_curve import CostCurve
 from playground.views.plots.cost_plot import CostPlot
 from playground.views.sample_browser import SampleBrowser
 
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         d = self.docks
         self.controlsDock, self.inspectorDock, self.digitsDock = d.controls, d.inspector, d.digits
         self.boundaryDock, self.costDock, self.labDock = d.boundary, d.cost, d.lab
+        self.costCurve = CostCurve(session)  # the cost along the selected weight, beside the cost plot
+        self.costCurveDock = d.add_cost_curve(self.costCurve)
 
         self._build_toolbar()
         self._build_menus()
@@ -177,6 +180,20 @@ class MainWindow(QMainWindow):
                                   "choose “Explain this neuron” to put that neuron in it.")
         self.labAction.setIcon(expression_graph_icon())
         bar.addAction(self.labAction)
+        self.gradientOverlayAction = QAction(gradient_icon(), "Gradient", self)
+        self.gradientOverlayAction.setObjectName("gradientOverlayAction")
+        self.gradientOverlayAction.setCheckable(True)
+        self.gradientOverlayAction.setShortcut(QKeySequence("G"))
+        self.gradientOverlayAction.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.gradientOverlayAction.setToolTip(
+            "Gradient overlay (G): colour the network by what the next step will do. Lines: −∂C/∂w, "
+            "orange where the step raises a weight, blue where it lowers it, thicker where it pushes "
+            "harder;\nneurons: their −δ = −∂C/∂z. Computed by backpropagation on a fixed sample of "
+            "the training data. Press again for the activations.")
+        self.gradientOverlayAction.toggled.connect(
+            lambda on: self.session.set_color_source("gradients" if on else "activations"))
+        self.session.colorSourceChanged.connect(self._sync_gradient_overlay)
+        bar.addAction(self.gradientOverlayAction)
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&File")
@@ -208,6 +225,8 @@ class MainWindow(QMainWindow):
         self.viewMenu = self.menuBar().addMenu("&View")
         for dock in self.docks.all():
             self.viewMenu.addAction(dock.toggleViewAction())
+        self.viewMenu.addAction(self.costCurveDock.toggleViewAction())
+        self.viewMenu.addAction(self.gradientOverlayAction)
 
         menu = self.menuBar().addMenu("&Help")
         self._add(menu, "What am I looking at?", self.show_help, QKeySequence.StandardKey.HelpContents,
@@ -260,6 +279,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"The lab cannot explain this neuron: {exc}.", 10000)
             return
         self.show_lab()
+
+    def _sync_gradient_overlay(self, name: str) -> None:
+        """The overlay's check mark follows the Session (another colour source unchecks it, silently:
+        that source stays)."""
+        self.gradientOverlayAction.blockSignals(True)
+        self.gradientOverlayAction.setChecked(name == "gradients")
+        self.gradientOverlayAction.blockSignals(False)
+        # The view has just rebuilt itself for the new source, laying its legend out before the legend
+        # knew its numbers: lay it out again, so that it is exactly as before when the overlay is off.
+        # (Not needed once NetworkView.rebuild sets the legend's ranges before its first relayout.)
+        self.networkView.relayout()
 
     def _on_run_toggled(self, on: bool) -> None:
         if on:

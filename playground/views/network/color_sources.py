@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from playground import theme
+from playground.probe_gradients import neuron_deltas, probe_backprop
 
 # An activation's words in the legend and the captions: (name, low end, high end)
 ACTIVATION_WORDS = {
@@ -99,6 +100,43 @@ class ActivationColors:
         return session.network.weights[layer - 1]
 
 
+class GradientColors:
+    """The gradient overlay: edges by −∂C/∂w, neurons by −δ, both on the Session's probe batch.
+
+    −∂C/∂w is the way (hue) and the strength (width, brightness) the next gradient-descent step pushes
+    each weight. A neuron's δ = ∂C/∂z says how the cost changes if its weighted sum moves; its −δ, summed
+    over the probe batch (= −∂C/∂b), is the way the step pushes the neuron. Input neurons have no δ:
+    nothing there is learned (a digit's pixels still show the digit)."""
+
+    name = "gradients"
+    edge_legend = "lines: −∂C/∂w: orange = the step raises the weight, blue = lowers it; thicker = harder"
+
+    def legend(self, network, image_input: bool) -> list[LegendSpec]:
+        pixels = LegendSpec("pixels", "input pixels (no δ: not learned)", "sequential")
+        specs = [pixels] if image_input else []
+        inputs = "" if image_input else "; grey inputs have none"
+        return specs + [LegendSpec("delta", f"neurons: −δ = −∂C/∂z on the probe batch{inputs}", "diverging")]
+
+    def neurons(self, session, image_input: bool) -> NeuronColors:
+        pushes = [-d for d in neuron_deltas(session)]  # layers 1..L
+        biggest = max((float(np.max(np.abs(p))) for p in pushes if p.size), default=0.0)
+        limit = theme.nice_limit(biggest) if np.isfinite(biggest) and biggest > 0 else 1.0
+        x = np.asarray(session.activations()[0], dtype=float)
+        if image_input:
+            first, first_colors = x.copy(), theme.sequential(x)
+        else:
+            first = np.full(len(x), np.nan)  # an input neuron has no δ
+            first_colors = np.tile(np.array([*theme.rgb(theme.ZERO), 255], np.uint8), (len(x), 1))
+        ranges = {"delta": (f"−{limit:g}", f"+{limit:g}")}
+        if image_input:
+            ranges["pixels"] = ("0", "1")
+        return NeuronColors([first, *pushes], [first_colors, *(theme.diverging(p, limit) for p in pushes)],
+                            ranges)
+
+    def edge_values(self, session, layer: int) -> np.ndarray:
+        return -probe_backprop(session).dW[layer - 1]
+
+
 def _title(key: str) -> str:
     if key == "pixels":
         return "input pixels: blank → ink"
@@ -118,6 +156,7 @@ def _range_words(key: str, scale: tuple[str, float, float]) -> tuple[str, str]:
 
 
 SOURCES: dict[str, ColorSource] = {"activations": ActivationColors()}
+SOURCES["gradients"] = GradientColors()
 
 
 def color_source(name: str) -> ColorSource:

@@ -85,14 +85,19 @@ class Legend:
         self.note = scene.addSimpleText(note, font(11))
         self.note.setBrush(QColor(theme.TEXT_DIM))
         self._note_text = note
+        self._size: tuple[float, float] | None = None  # where place() last put it
 
     def set_ranges(self, ranges: dict[str, tuple[str, str]]) -> None:
+        widths = [entry.width() for entry in self.entries.values()]
         for key, entry in self.entries.items():
             entry.set_range(*ranges[key])
+        if self._size is not None and widths != [entry.width() for entry in self.entries.values()]:
+            self.place(*self._size)  # a wider number: the bars after it move over (not under it)
 
     def place(self, w: float, h: float) -> float:
         """Put the colour bars, the line legend and the note at the bottom, from the bottom up, in as
         many rows as the width needs (the note wraps). Returns the height they take."""
+        self._size = (w, h)
         self.note.setText(wrap_text(self._note_text, self.note.font(), w - 24))
         y = h - 6 - self.note.boundingRect().height()
         self.note.setPos(12, y)

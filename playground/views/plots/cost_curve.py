@@ -1,0 +1,251 @@
+"""The cost along one weight: C as the selected parameter moves across its slider's range, all else fixed.
+
+The curve is `engine.landscape.cost_along` on the Session's fixed probe batch (`gradient_batch()`), so
+it does not jump with each mini-batch. Through the current value runs the tangent, whose slope is the
+∂C/∂w backprop finds on that same batch; the arrow is the step −lr·∂C/∂w, the way gradient descent
+moves this one weight. Where the tangent and the curve part, the first-order picture stops being true.
+
+Plot items are made once and fed with setData. During Run the curve follows the snapshots at most
+REFRESH_HZ times a second (tested with a fake clock, as the cost plot's throttling is).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from engine import landscape
+from playground import theme
+from playground.probe_gradients import parameter_gradient, probe_backprop
+from playground.session import Session
+from playground.views.inspector.sliders import DEFAULT_LIMIT, MANY_INPUTS, initial_limit
+
+REFRESH_HZ = 10
+ARROW_HEAD = 14  # pixels
+HEADROOM = 0.3  # share of the plot's height above the curve, where the legend's numbers sit
+POINTS = 200  # along the slider's range; three more sit at the current value and just either side
+NEIGHBOUR = 2e-3  # those two are this share of the range's half-width away (a finite difference)
+HINT = ("Select a weight to see the cost along it: click a line in the network,\n"
+        "or a weight's or the bias's name in the neuron inspector.")
+TIP = ("The cost C on a fixed sample of the training data, if only the selected weight (or bias) took\n"
+       "each value across its slider's range and everything else stayed as it is.\n"
+       "The dot is its value now; the straight line is the tangent there, whose slope ∂C/∂w is what\n"
+       "backpropagation computes. The arrow is the gradient-descent step −lr·∂C/∂w: downhill.\n"
+       "The hollow dot is where that step lands on the curve; the tangent predicts less or more\n"
+       "than the curve gives when the step is big. (A step shorter than the arrow's head is drawn\n"
+       "a head long: its direction is what counts.)")
+# What the arrow is, for each optimiser: honest about the ones whose step is not −lr·∂C/∂w
+OPTIMIZER_NOTES = {
+    "sgd": "arrow: SGD's step −lr·∂C/∂w on these samples",
+    "momentum": "arrow: −lr·∂C/∂w, only the gradient's part of momentum's step",
+    "adam": "arrow: plain SGD's step −lr·∂C/∂w; Adam's own step differs",
+}
+OPTIMIZER_TIPS = {
+    "sgd": ("\n\nA Step computes the gradient on its own mini-batch, not on these samples: its step is\n"
+            "close to the arrow, not equal to it (equal when the mini-batch is the whole training set)."),
+    "momentum": ("\n\nWith momentum the next Step moves each weight by −lr·v, where the velocity v is this\n"
+                 "gradient plus 0.9 times the last velocity: the arrow shows the gradient's part only."),
+    "adam": ("\n\nAdam moves each weight by about lr per Step, dividing a running average of its gradient\n"
+             "by a running average of its size: its step points the same way as the arrow when the\n"
+             "gradient keeps its sign, but its length is Adam's own. The arrow is the plain-SGD step."),
+}
+
+
+def slider_limit(network, parameter: tuple[int, int, int | None]) -> float:
+    """The half-width of the parameter's slider when its neuron is selected (the inspector's rule)."""
+    layer, neuron, source = parameter
+    if source is None:
+        return initial_limit(network.biases[layer - 1][neuron])
+    floor = 1.0 if network.sizes[layer - 1] >= MANY_INPUTS else DEFAULT_LIMIT
+    return initial_limit(network.weights[layer - 1][neuron], floor)
+
+
+def curve_values(value: float, limit: float, points: int = POINTS) -> np.ndarray:
+    """Where the curve is computed: evenly across ±limit, plus the value itself and two close
+    neighbours, so the plotted curve's slope at the dot can be read off it."""
+    h = NEIGHBOUR * limit
+    even = np.linspace(-limit, limit, points)
+    even = even[np.abs(even - value) > 1.5 * h]  # the two neighbours are the dot's nearest points
+    return np.unique(np.concatenate([even, [value - h, value, value + h]]))
+
+
+def parameter_name(session: Session, parameter: tuple[int, int, int | None]) -> str:
+    layer, neuron, source = parameter
+    sizes = session.network.sizes
+    where = "output" if layer == len(sizes) - 1 else f"hidden {layer}" if len(sizes) > 3 else "hidden"
+    if source is None:
+        return f"bias b of {where} neuron {neuron}"
+    return f"weight w{source} of {where} neuron {neuron} (← {session.input_labels(layer - 1)[source]})"
+
+
+class CostCurve(pg.PlotWidget):
+    """C(w) for the Session's selected parameter, its tangent, and the next step as an arrow."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent=parent, background=theme.BACKGROUND)
+        self.setObjectName("costCurve")
+        self.setToolTip(TIP)
+        self.setMinimumHeight(150)
+        self._session = session
+        plot = self.getPlotItem()
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setTextPen(theme.TEXT_DIM)
+            axis.setPen(theme.TEXT_DIM)
+            axis.enableAutoSIPrefix(False)
+        self._legend = plot.addLegend(offset=(-4, 1), labelTextColor=theme.TEXT, brush=(30, 31, 36, 200),
+                                      verSpacing=-6)
+        self._curve = plot.plot([], [], pen=pg.mkPen(theme.COST_TRAIN, width=2), name="cost")
+        dashed = pg.mkPen(theme.HIGHLIGHT, width=1.5, style=Qt.PenStyle.DashLine)
+        self._tangent = plot.plot([], [], pen=dashed, name="tangent")
+        self._step = plot.plot([], [], pen=pg.mkPen(theme.GOOD, width=2.5), name="step")
+        self._arrow = pg.ArrowItem(headLen=ARROW_HEAD, tipAngle=35, tailLen=0, pen=None, brush=theme.GOOD)
+        plot.addItem(self._arrow)
+        self._landing = pg.ScatterPlotItem(size=9, brush=None, pen=pg.mkPen(theme.GOOD, width=2))
+        plot.addItem(self._landing)
+        self._point = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(theme.HIGHLIGHT), pen=pg.mkPen("k"))
+        plot.addItem(self._point)
+        self._hint = pg.TextItem(HINT, color=theme.TEXT_DIM, anchor=(0.5, 0.5))
+        plot.addItem(self._hint, ignoreBounds=True)
+        self._hint.setPos(0.0, 0.5)
+        plot.enableAutoRange(enable=False)
+
+        self.parameter: tuple[int, int, int | None] | None = None  # what the plot shows now
+        self.limit = DEFAULT_LIMIT
+        self.value = self.cost = self.gradient = self.step = 0.0
+        self._last_refresh = 0.0
+        self._stale = False  # hidden when news came: drawn when shown again
+        session.parameterChanged.connect(self.refresh)
+        session.structureChanged.connect(self.refresh)
+        session.settingsChanged.connect(self.refresh)  # the learning rate, the cost, the optimiser
+        session.networkChanged.connect(self._network_changed)
+        session.runningChanged.connect(lambda running: None if running else self.refresh())
+        self.refresh()
+
+    def _network_changed(self) -> None:
+        # During Run, redraw at most REFRESH_HZ times a second, when a snapshot arrives (as the cost
+        # plot does); pausing redraws at once. Paused, a slider drag or a Step shows at once.
+        if self._session.running and time.monotonic() - self._last_refresh < 1.0 / REFRESH_HZ:
+            return
+        self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self) -> None:
+        s = self._session
+        if not self.isVisible():
+            self._stale = True  # a hidden dock costs nothing; it catches up when shown
+            return
+        self._stale = False
+        self._last_refresh = time.monotonic()
+        p = s.parameter
+        if p is None:
+            self._show_hint()
+            return
+        net = s.network
+        if p != self.parameter:
+            self.parameter = p
+            self.limit = slider_limit(net, p)
+        layer, neuron, source = p
+        value = s.parameter_value()
+        # the slider's range grows to fit its values (as the inspector's does)
+        row = net.biases[layer - 1][neuron] if source is None else net.weights[layer - 1][neuron]
+        biggest = float(np.max(np.abs(row)))
+        if np.isfinite(biggest) and biggest > self.limit:
+            self.limit = theme.nice_limit(biggest)
+        X, Y = s.gradient_batch()
+        xs = curve_values(value, self.limit)
+        costs = landscape.cost_along(net, X, Y, s.cost_name, layer, neuron, source, xs)
+        # the parameter's own value, as the network stores it: the dot and the tangent sit there
+        self.value, self.cost = value, probe_backprop(s).cost
+        self.gradient = parameter_gradient(s, p)
+        self.step = -s.learning_rate * self.gradient
+        self._hint.hide()
+        self._legend.show()
+        self._curve.setData(xs, costs)
+        ends = np.array([-self.limit, self.limit])
+        self._tangent.setData(ends, self.cost + self.gradient * (ends - value))
+        self._point.setData([value], [self.cost])
+        after = float(np.interp(value + self.step, xs, costs))
+        self._landing.setData([value + self.step], [after])
+        self._show_range(costs)
+        self._show_step(value, self.cost, self.step)
+        self._show_words(s, p, len(X), after)
+
+    def _show_hint(self) -> None:
+        self.parameter = None
+        for item in (self._curve, self._tangent, self._point, self._landing, self._step):
+            item.setData([], [])
+        self._arrow.hide()
+        self._hint.show()
+        self._legend.hide()
+        plot = self.getPlotItem()
+        plot.setTitle("The cost along one weight", color=theme.TEXT_DIM, size="8pt")
+        for name in ("cost", "tangent", "step"):
+            self._label(name, name)
+        plot.setLabel("bottom", "")
+        plot.setLabel("left", "cost")
+        plot.setRange(xRange=(-1, 1), yRange=(0, 1), padding=0)
+
+    def _show_step(self, value: float, cost: float, step: float) -> None:
+        """A horizontal arrow from the value to value + step (the weight moves; the rest stays). A step
+        shorter than the arrow's head is drawn a head long, so its direction is still seen."""
+        if step == 0 or not np.isfinite(step):
+            self._step.setData([], [])
+            self._arrow.hide()
+            return
+        pixel = self.getPlotItem().getViewBox().viewPixelSize()[0]  # data units per screen pixel
+        tip = value + np.sign(step) * max(abs(step), ARROW_HEAD * pixel)
+        self._step.setData([value, tip], [cost, cost])
+        self._arrow.setStyle(angle=0 if step < 0 else 180)  # 0: pointing left
+        self._arrow.setPos(tip, cost)
+        self._arrow.show()
+
+    def _show_range(self, costs: np.ndarray) -> None:
+        finite = costs[np.isfinite(costs)]
+        lo = float(min(finite.min(), self.cost)) if finite.size else 0.0
+        hi = float(max(finite.max(), self.cost)) if finite.size else 1.0
+        pad = 0.08 * (hi - lo) if hi > lo else max(0.05 * abs(hi), 1e-3)
+        top = hi + pad + HEADROOM / (1 - HEADROOM) * (hi + 2 * pad - lo)
+        self.getPlotItem().setRange(xRange=(-self.limit, self.limit), yRange=(lo - pad, top), padding=0)
+
+    def _show_words(self, s: Session, p: tuple[int, int, int | None], n: int, after: float) -> None:
+        w = "b" if p[2] is None else "w"
+        plot = self.getPlotItem()
+        plot.setLabel("bottom", parameter_name(s, p), color=theme.TEXT_DIM)
+        plot.setLabel("left", f"cost C ({n} training samples)", color=theme.TEXT_DIM)
+        # the numbers go in the legend, beside what they belong to
+        self._label("cost", f"cost C = {self.cost:.4f} at {w} = {self.value:.4f}")
+        self._label("tangent", f"tangent: slope ∂C/∂{w} = {self.gradient:.4g}")
+        self._label("step", f"step −lr·∂C/∂{w} = {self.step:+.3g} → C = {after:.4f}")
+        plot.setTitle(OPTIMIZER_NOTES.get(s.optimizer_name, ""), color=theme.TEXT_DIM, size="8pt")
+        plot.titleLabel.setMinimumWidth(1)  # a narrow dock cuts the note short rather than the plot
+        self.setToolTip(TIP + OPTIMIZER_TIPS.get(s.optimizer_name, ""))
+
+    def _label(self, name: str, text: str) -> None:
+        label = self._legend.getLabel(self.item(name))
+        if label.text != text:
+            label.setText(text)
+
+    # ------------------------------------------------------------------ for tests and tools
+    def item(self, name: str) -> pg.PlotDataItem:
+        """The plot item with this legend name ("cost", "tangent" or "step")."""
+        return next(i for i in self.getPlotItem().listDataItems() if i.name() == name)
+
+    def tangent_slope(self) -> float:
+        x, y = self._tangent.getData()
+        return float((y[1] - y[0]) / (x[1] - x[0]))
+
+    def hint_shown(self) -> bool:
+        return self._hint.isVisible()
