@@ -43,6 +43,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--show", choices=["lab"], help="lab: open the neuron lab before the screenshot, "
                         "with the --select neuron explained (else the seed's neuron) and its backward pass "
                         "done, drawn where it floats")
+    parser.add_argument("--phase", type=int, metavar="N", help="start Step slowly before the screenshot and "
+                        "move N phases on (0: the input; on XOR 5 is the first backward phase)")
     return parser.parse_args(argv)
 
 
@@ -132,7 +134,7 @@ def make_application(argv0: str = "nn-playground"):
 
 
 def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
-               select: tuple[int, int] | None, show: str | None = None) -> int:
+               select: tuple[int, int] | None, show: str | None = None, phase: int | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QRect, QTimer
     from PySide6.QtGui import QColor, QPainter
 
@@ -147,6 +149,11 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
     window.show()
     for _ in range(max(0, steps)):
         session.step()
+    if phase is not None:
+        session.start_walkthrough()
+        for _ in range(max(0, phase)):
+            if session.walkthrough is not None and not session.walkthrough.at_end:
+                session.next_phase()
     if select is not None:
         window.select_neuron(*select)
     if show == "lab":
@@ -201,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         if not has_display():
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return screenshot(args.screenshot, args.preset or DEFAULT_PRESET, args.steps,
-                          (max(width, 1200), max(height, 800)), select, args.show)
+                          (max(width, 1200), max(height, 800)), select, args.show, args.phase)
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2

@@ -86,6 +86,11 @@ class Legend:
         self.note.setBrush(QColor(theme.TEXT_DIM))
         self._note_text = note
 
+    def set_note(self, text: str, highlight: bool = False) -> None:
+        """Another note (e.g. the walkthrough's caption, highlighted); `place` wraps and puts it."""
+        self._note_text = text
+        self.note.setBrush(QColor(theme.HIGHLIGHT if highlight else theme.TEXT_DIM))
+
     def set_ranges(self, ranges: dict[str, tuple[str, str]]) -> None:
         for key, entry in self.entries.items():
             entry.set_range(*ranges[key])
