@@ -40,9 +40,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "e.g. 1,0")
     parser.add_argument("--size", metavar="WxH", default="1400x900", help="screenshot size, at least "
                         "1200x800 (default 1400x900)")
-    parser.add_argument("--show", choices=["lab"], help="lab: open the neuron lab before the screenshot, "
-                        "with the --select neuron explained (else the seed's neuron) and its backward pass "
-                        "done, drawn where it floats")
+    parser.add_argument("--show", choices=["lab", "cost"], help="lab: open the neuron lab before the "
+                        "screenshot, with the --select neuron explained (else the seed's neuron) and its "
+                        "backward pass done, drawn where it floats; cost: with --phase, the lab shows the "
+                        "step's whole cost as one graph")
     parser.add_argument("--phase", type=int, metavar="N", help="start Step slowly before the screenshot and "
                         "move N phases on (0: the input; on XOR 5 is the first backward phase)")
     return parser.parse_args(argv)
@@ -162,6 +163,8 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
         else:
             window.show_lab()
         window.lab.backward(animated=False)  # every box with its data and its grad
+    if show == "cost":
+        window.show_whole_cost()
     # let the layout settle and every view paint (pyqtgraph ranges itself on the first paints)
     for _ in range(5):
         loop = QEventLoop()
@@ -169,7 +172,7 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
         loop.exec()
     image = window.grab()
     lab = window.labDock
-    if show == "lab" and lab.isFloating():
+    if show in ("lab", "cost") and lab.isFloating():
         # offscreen, the floating lab is a window of its own: draw it where it floats over the main window
         painter = QPainter(image)
         offset = lab.frameGeometry().topLeft() - window.frameGeometry().topLeft()

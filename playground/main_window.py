@@ -253,8 +253,20 @@ class MainWindow(QMainWindow):
                 bar.insertAction(after_reset, action)
             setattr(self, name, action)
         self.stepSlowlyAction.setCheckable(True)
+        self.wholeCostAction = self._add(menu, "Whole cost in the lab", self.show_whole_cost, None,
+                                         "wholeCostAction")
+        self.wholeCostAction.setToolTip(self.lab.costButton.toolTip())
         self.session.walkthroughChanged.connect(self._on_walkthrough)
         self._on_walkthrough()
+
+    def show_whole_cost(self) -> None:
+        """The walkthrough's step as one Value graph in the neuron lab (small networks only)."""
+        try:
+            self.lab.show_whole_cost()
+        except ValueError as exc:
+            self.statusBar().showMessage(f"The lab cannot show the whole cost: {exc}.", 10000)
+            return
+        self.show_lab()
 
     def _toggle_walkthrough(self, on: bool) -> None:
         if on:
@@ -269,6 +281,7 @@ class MainWindow(QMainWindow):
         for action in (self.nextPhaseAction, self.previousPhaseAction, self.leaveWalkthroughAction):
             action.setEnabled(active)
         self.stepSlowlyAction.setChecked(active)
+        self.wholeCostAction.setEnabled(self.lab.costButton.isEnabled())
         self.stepAction.setEnabled(not active and not self.session.running)
         self.runAction.setEnabled(not active)
         if active:

@@ -111,7 +111,7 @@ def phases_for(network: Network, bp: Backprop, optimizer: str, lr: float, n: int
         if l == L:
             head = "δ tells how much each neuron's weighted sum should change: δ = ∂C/∂z at the output"
         else:
-            head = f"δ({l}) = (W·δ({l + 1})) ⊙ f′(z): the blame passed back to layer {l}"
+            head = f"δ({l}) = (Wᵀ·δ({l + 1})) ⊙ f′(z({l})): the blame passed back to layer {l}"
         phases.append(Phase("backward", l, f"{head}; each incoming weight gets ∂C/∂w = δ·a (summed over "
                                            "the batch)"))
     if optimizer == "sgd":

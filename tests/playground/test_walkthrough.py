@@ -224,3 +224,71 @@ def test_the_screenshot_flag_starts_the_walkthrough(tmp_path, qapp):
     path = tmp_path / "walk.png"
     assert app.main(["--screenshot", str(path), "--preset", "XOR", "--steps", "3", "--phase", "5"]) == 0
     assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("preset", ["XOR", "Circle"])
+def test_the_lab_shows_the_whole_cost_and_its_grads_are_the_walkthroughs(qtbot, preset):
+    from playground.views.lab.expressions import fmt
+
+    s = _session(preset)
+    w = _window(qtbot, s)
+    assert not w.wholeCostAction.isEnabled()  # only during a walkthrough
+    s.start_walkthrough()
+    while s.walkthrough.phase.kind != "backward":
+        s.next_phase()
+    assert w.wholeCostAction.isEnabled()
+    w.wholeCostAction.trigger()
+    lab = w.lab
+    assert lab.preset == "cost" and lab.root.label == "C"
+    assert lab.root.data == pytest.approx(s.walkthrough.bp.cost, rel=1e-5)
+    X, Y = _engine_batch(s)
+    steps = {st.layer: st for st in s.network.backward_steps(X, Y, s.cost_name)}
+    boxes = lab.graphView.boxes_by_label()
+    for (layer, neuron, source), value in lab.cost.parameters.items():
+        expected = steps[layer].db[neuron] if source is None else steps[layer].dW[neuron, source]
+        assert value.grad == pytest.approx(float(expected), rel=1e-4, abs=1e-7)  # ∂C/∂w, as backprop's
+        assert boxes[value.label][2] == f"grad {fmt(value.grad)}"  # and drawn in its box
+    s.next_phase()  # the update is applied: the graph keeps the step's own numbers
+    assert lab.preset == "cost"
+
+
+def test_selecting_in_the_lab_and_in_the_network_view_go_both_ways(qtbot):
+    s = _session("XOR")
+    w = _window(qtbot, s)
+    s.start_walkthrough()
+    w.show_whole_cost()
+    lab = w.lab
+    hidden = lab.cost.neurons[1, 1][0]  # neuron 1 of the hidden layer, first sample
+    lab.graphView.valueClicked.emit(hidden)  # as a click on its box does
+    assert s.selected == (1, 1)
+    assert w.networkView._ring.isVisible()  # the network view rings it
+    weight = lab.cost.parameters[2, 0, 1]
+    lab.graphView.valueClicked.emit(weight)
+    assert s.parameter == (2, 0, 1) and w.networkView._weight_line.isVisible()
+    s.select_neuron(1, 0)  # and the other way: the lab frames that neuron's box
+    assert lab.graphView.marked is lab.cost.neurons[1, 0][0]
+    s.select_weight(1, 1, None)
+    assert lab.graphView.marked is lab.cost.parameters[1, 1, None]
+
+
+def test_a_real_click_on_a_box_selects_its_neuron(qtbot):
+    s = _session("XOR")
+    w = _window(qtbot, s)
+    s.start_walkthrough()
+    w.show_whole_cost()
+    view = w.lab.graphView
+    qtbot.waitUntil(lambda: view.isVisible())
+    target = w.lab.cost.neurons[2, 0][0]
+    view.centerOn(view.item_for(target))
+    centre = view.mapFromScene(view.item_for(target).sceneBoundingRect().center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert s.selected == (2, 0)
+
+
+def test_the_whole_cost_is_refused_for_a_big_network(qtbot):
+    s = _session("Spiral", steps=0)
+    w = _window(qtbot, s)
+    s.start_walkthrough()
+    assert not w.wholeCostAction.isEnabled() and not w.lab.costButton.isEnabled()
+    w.show_whole_cost()
+    assert "64" in w.statusBar().currentMessage() and w.lab.preset != "cost"
