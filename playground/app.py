@@ -44,9 +44,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "(the gradient overlay) in the screenshot")
     parser.add_argument("--size", metavar="WxH", default="1400x900", help="screenshot size, at least "
                         "1200x800 (default 1400x900)")
-    parser.add_argument("--show", choices=["lab"], help="lab: open the neuron lab before the screenshot, "
-                        "with the --select neuron explained (else the seed's neuron) and its backward pass "
-                        "done, drawn where it floats")
+    parser.add_argument("--show", choices=["lab", "cost"], help="lab: open the neuron lab before the "
+                        "screenshot, with the --select neuron explained (else the seed's neuron) and its "
+                        "backward pass done, drawn where it floats; cost: with --phase, the lab shows the "
+                        "step's whole cost as one graph")
+    parser.add_argument("--phase", type=int, metavar="N", help="start Step slowly before the screenshot and "
+                        "move N phases on (0: the input; on XOR 5 is the first backward phase)")
     return parser.parse_args(argv)
 
 
@@ -137,7 +140,8 @@ def make_application(argv0: str = "nn-playground"):
 
 def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
                select: tuple[int, int] | None, show: str | None = None,
-               select_weight: tuple[int, int, int | None] | None = None, overlay: bool = False) -> int:
+               select_weight: tuple[int, int, int | None] | None = None, overlay: bool = False,
+               phase: int | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QRect, QTimer
     from PySide6.QtGui import QColor, QPainter
 
@@ -152,6 +156,11 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
     window.show()
     for _ in range(max(0, steps)):
         session.step()
+    if phase is not None:
+        session.start_walkthrough()
+        for _ in range(max(0, phase)):
+            if session.walkthrough is not None and not session.walkthrough.at_end:
+                session.next_phase()
     if select is not None:
         window.select_neuron(*select)
     if select_weight is not None:
@@ -164,6 +173,8 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
         else:
             window.show_lab()
         window.lab.backward(animated=False)  # every box with its data and its grad
+    if show == "cost":
+        window.show_whole_cost()
     # let the layout settle and every view paint (pyqtgraph ranges itself on the first paints)
     for _ in range(5):
         loop = QEventLoop()
@@ -171,7 +182,7 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
         loop.exec()
     image = window.grab()
     lab = window.labDock
-    if show == "lab" and lab.isFloating():
+    if show in ("lab", "cost") and lab.isFloating():
         # offscreen, the floating lab is a window of its own: draw it where it floats over the main window
         painter = QPainter(image)
         offset = lab.frameGeometry().topLeft() - window.frameGeometry().topLeft()
@@ -220,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return screenshot(args.screenshot, args.preset or DEFAULT_PRESET, args.steps,
                           (max(width, 1200), max(height, 800)), select, args.show, select_weight,
-                          args.overlay)
+                          args.overlay, args.phase)
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2

@@ -8,6 +8,27 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from playground import theme
 
 
+def step_slowly_icon(side: int = 32) -> QIcon:
+    """Step slowly: a forward arrow over the layers, and the gradient's arrow coming back under them."""
+    pixmap = QPixmap(side, side)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    u = side / 32
+    p.setBrush(QColor(theme.TEXT))
+    p.setPen(Qt.PenStyle.NoPen)
+    for x in (5, 16, 27):  # three layers, one neuron each
+        p.drawEllipse(int((x - 3) * u), int(13 * u), int(6 * u), int(6 * u))
+    for colour, y, head in ((theme.POSITIVE, 7, 1), (theme.NEGATIVE, 25, -1)):
+        p.setPen(QPen(QColor(colour), 2.2 * u))
+        p.drawLine(int(5 * u), int(y * u), int(27 * u), int(y * u))
+        tip = 27 if head > 0 else 5
+        p.drawLine(int(tip * u), int(y * u), int((tip - 5 * head) * u), int((y - 4) * u))
+        p.drawLine(int(tip * u), int(y * u), int((tip - 5 * head) * u), int((y + 4) * u))
+    p.end()
+    return QIcon(pixmap)
+
+
 def expression_graph_icon(side: int = 32) -> QIcon:
     """A tiny draw_dot picture for the lab's toolbar button: two values into an operator, one result."""
     pixmap = QPixmap(side, side)

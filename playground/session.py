@@ -25,6 +25,7 @@ from playground.presets import DEFAULT_PRESET, FALLBACK_PRESET, PRESETS, reset_n
 from playground.readout import Readout
 from playground.run_control import RunControl, Snapshot, apply_edit, edit_problem
 from playground.state import COLOR_SOURCES, SessionState, Settings, ViewState, cost_for  # noqa: F401 (COLOR_SOURCES)
+from playground.walkthrough import Walkthrough
 from playground.worker import TrainingRun
 
 
@@ -50,6 +51,7 @@ class Session(Readout, QObject):
     runningChanged = Signal(bool)
     message = Signal(str)
     settingsChanged = Signal()  # preset, cost, optimiser, learning rate, batch size, epochs
+    walkthroughChanged = Signal()  # the step-by-step walkthrough started, moved a phase, or ended
 
     preset_name, dataset_name, data_key = _setting("preset"), _setting("dataset"), _setting("data")
     cost_name, optimizer_name = _setting("cost"), _setting("optimizer")
@@ -72,6 +74,10 @@ class Session(Readout, QObject):
         self._forward = self._probe = None  # caches of Readout
         self._training: TrainingRun | None = None
         self.startup_notice = ""  # why the session did not start as asked, for the status bar
+        self.walkthrough: Walkthrough | None = None  # one training step shown in phases, see walkthrough.py
+        self._walk_busy, self._walk_return = False, "activations"
+        for signal in (self.networkChanged, self.structureChanged):  # an edit, a Step, a new network
+            signal.connect(self._walk_interrupted)
         if preset is not None:
             name = preset if preset in PRESETS else DEFAULT_PRESET
             problems: list[str] = []
@@ -362,6 +368,9 @@ class Session(Readout, QObject):
         """Train continuously on a worker thread until pause() (or the epoch limit, or a divergence)."""
         if self.running:
             return
+        if self.walkthrough is not None:
+            self.message.emit("Leave the step-by-step walkthrough (Esc) before you Run.")
+            return
         self.trainer.network.copy_parameters_from(self.network)  # paused, the shown network is the truth
         self._training = TrainingRun(self.trainer, self.dataset.X_test, self.dataset.Y_test, self.epochs)
         self._training.snapshot.connect(self._take_snapshot)
@@ -403,3 +412,55 @@ class Session(Readout, QObject):
     def shutdown(self) -> None:
         """Stop training before the window goes away."""
         self.pause()
+
+    # ------------------------------------------------------------------ backprop, step by step
+    def start_walkthrough(self) -> None:
+        """Show the next training step in phases (Run pauses first); see playground/walkthrough.py."""
+        self.pause()
+        self.leave_walkthrough()
+        self._walk_return = self.color_source
+        self.walkthrough = Walkthrough(self.network, self._run, self.cost_name, self.optimizer_name,
+                                       self.learning_rate)
+        self._walk_show()
+
+    def next_phase(self) -> None:
+        """The next phase; entering the update takes the real Step; after the last one it is over."""
+        what = self.walkthrough.next() if self.walkthrough is not None else "none"
+        if what == "end":
+            self.leave_walkthrough()
+            return
+        if what.startswith("applied"):
+            self._walk_network_changed(what.partition(":")[2])
+        if what != "none":
+            self._walk_show()
+
+    def previous_phase(self) -> None:
+        """Back one phase: nothing changes, except that leaving the update takes the Step back."""
+        what = self.walkthrough.previous() if self.walkthrough is not None else ""
+        if what == "undone":
+            self._walk_network_changed("")
+        if what:
+            self._walk_show()
+
+    def leave_walkthrough(self) -> None:
+        """Stop the walkthrough: an update already applied stays, otherwise nothing has changed."""
+        if self.walkthrough is not None:
+            self.walkthrough = None
+            self.set_color_source(self._walk_return)
+            self.walkthroughChanged.emit()
+
+    def _walk_show(self) -> None:
+        self.set_color_source(self.walkthrough.phase.color_source)
+        self.walkthroughChanged.emit()
+
+    def _walk_network_changed(self, divergence: str) -> None:
+        self._walk_busy = True  # the walkthrough's own Step (or its undo) does not end it
+        if divergence:
+            self.message.emit(divergence)
+        self._network_changed()
+        self.historyChanged.emit()
+        self._walk_busy = False
+
+    def _walk_interrupted(self) -> None:
+        if not self._walk_busy:
+            self.leave_walkthrough()

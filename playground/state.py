@@ -14,7 +14,7 @@ from playground.presets import Preset
 
 STATE_VERSION = 2  # 1 kept the network's fields flat beside the settings; from_dict still reads it
 # What the network view can colour by. The walkthrough's phases will join these.
-COLOR_SOURCES = ("activations", "gradients")
+COLOR_SOURCES = ("activations", "gradients", "walk-forward", "walk-error", "walk-backward", "walk-update")
 
 
 @dataclass

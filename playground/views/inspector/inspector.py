@@ -35,6 +35,7 @@ from playground.views.inspector.sliders import (
     initial_limit,
     three_decimals,
 )
+from playground.views.inspector.walk_panel import WalkPanel
 from playground.views.network.items import rgba_pixmap
 from playground.views.network.layout import image_side
 
@@ -78,6 +79,8 @@ class NeuronInspector(QWidget):
         self.hintLabel.setWordWrap(True)
         self.hintLabel.setStyleSheet(f"color: {theme.TEXT_DIM};")
         outer.addWidget(self.hintLabel)
+        self.walkPanel = WalkPanel(session)  # the step-by-step walkthrough's numbers, while it runs
+        outer.addWidget(self.walkPanel)
 
         self.body = QWidget()
         body = QVBoxLayout(self.body)

@@ -211,6 +211,7 @@ class GraphView(QGraphicsView):
     """The lab's canvas (objectName "graphView"): pan by dragging, zoom with the wheel or +/-."""
 
     fitted = Signal(bool)  # after each fit: True when the whole graph is in view
+    valueClicked = Signal(object)  # the Value whose box was clicked (dragging still pans)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -441,6 +442,15 @@ class GraphView(QGraphicsView):
     def whole_graph_visible(self) -> bool:
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
         return visible.contains(self._graph_rect)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self.itemAt(event.position().toPoint())
+            while item is not None and not isinstance(item, ValueItem):
+                item = item.parentItem()  # a click on a box's text is a click on its box
+            if item is not None:
+                self.valueClicked.emit(item.value)
+        super().mousePressEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.zoom(1.15 ** (event.angleDelta().y() / 120))

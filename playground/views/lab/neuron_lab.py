@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from engine import graph
 from playground import theme
+from playground.views.lab.cost_graph import CostExpression, cost_expression
+from playground.views.lab.cost_graph import fits as cost_graph_fits
 from playground.views.lab.explained import ExplainedNeuron
 from playground.views.lab.expressions import (
     SEED_VALUES,
@@ -60,6 +62,9 @@ class NeuronLab(QWidget):
         self.preset = "seed"
         self.expression: Expression = seed_neuron()
         self._explained: dict | None = None
+        self._cost_batch: tuple | None = None  # (network copy, X, Y, cost) of the step's whole cost
+        self._session = None
+        self.cost: CostExpression | None = None  # the whole cost's graph, while the lab shows it
         self.explained: ExplainedNeuron | None = None  # the network neuron it follows (with a Session)
         self._stepper: BackwardStepper | None = None
         self._grads_shown = False  # after a complete backward, slider moves keep the grads live
@@ -135,6 +140,15 @@ class NeuronLab(QWidget):
         buttons = QHBoxLayout()
         for b in (self.forwardButton, self.backwardButton, self.stepButton, self.zeroButton):
             buttons.addWidget(b)
+        self.costButton = self._button("Whole cost", "labWholeCost", "",
+                                       "During Step slowly (small networks, up to 64 weights and biases): "
+                                       "show the step's whole cost as one graph —\nevery sample of the "
+                                       "batch through the whole network, C at the end — with its backward "
+                                       "done,\nso every grad is ∂C/∂(that value), the walkthrough's "
+                                       "numbers. Click a box to select its neuron or weight.")
+        self.costButton.setEnabled(False)
+        self.costButton.hide()  # shown only when there is a step to show (a narrower row otherwise)
+        buttons.addWidget(self.costButton)
         buttons.addWidget(self.panHint, 1)
         for b in (self.fitButton, self.dotButton, self.imageButton):
             buttons.addWidget(b)
@@ -176,6 +190,8 @@ class NeuronLab(QWidget):
         self.fitButton.clicked.connect(self.graphView.fit)
         self.dotButton.clicked.connect(self._ask_export_dot)
         self.imageButton.clicked.connect(self._ask_export_image)
+        self.costButton.clicked.connect(self.show_whole_cost)
+        self.graphView.valueClicked.connect(self._value_clicked)
 
         self._sync_controls()
         self.forward()
@@ -193,6 +209,9 @@ class NeuronLab(QWidget):
         session.structureChanged.connect(self.forget_explained)
         session.selectionChanged.connect(self._on_selection)
         session.parameterChanged.connect(self._mark_parameter)
+        session.walkthroughChanged.connect(self._on_walkthrough)
+        session.structureChanged.connect(self._forget_cost)
+        self._session = session
 
     # ---- following the Session ---------------------------------------------------------------------
     def explain(self, layer: int, index: int) -> None:
@@ -208,6 +227,9 @@ class NeuronLab(QWidget):
 
     def _on_selection(self, layer: int, index: int) -> None:
         """A neuron selected anywhere becomes the explained one, while the lab explains a network neuron."""
+        if self.preset == "cost":
+            self._mark_cost_selection()
+            return
         if self.preset == "explained" and self.explained.follow_selection(layer, index) is not None:
             try:
                 self.explain(layer, index)
@@ -226,6 +248,9 @@ class NeuronLab(QWidget):
 
     def _mark_parameter(self) -> None:
         """Frame the selected weight's (or bias's) box when it belongs to the explained neuron."""
+        if self.preset == "cost":
+            self._mark_cost_selection()
+            return
         value = None
         p = self.explained.selected_parameter() if self.explained and self.preset == "explained" else None
         if p is not None:
@@ -317,6 +342,9 @@ class NeuronLab(QWidget):
     def _build(self) -> Expression:
         if self.preset == "accumulation":
             return accumulation_example()
+        if self.preset == "cost" and self._cost_batch is not None:
+            self.cost = cost_expression(*self._cost_batch)  # fresh Values: every grad starts at 0
+            return self.cost.expression
         if self.preset == "explained" and self._explained is not None:
             e = self._explained
             return neuron_expression(e["weights"], e["bias"], e["inputs"], e["activation"], e["input_labels"])
@@ -325,6 +353,9 @@ class NeuronLab(QWidget):
     def _title(self) -> str:
         if self.preset == "accumulation":
             return "A value used twice: b = a + a"
+        if self.preset == "cost" and self._cost_batch is not None:
+            n = len(self._cost_batch[1])
+            return f"The whole cost of the step: C = the mean of {n} samples' costs through the whole network"
         if self.preset == "explained" and self._explained is not None:
             e = self._explained
             what = {"sigmoid": "σ(z)", "tanh": "tanh(z)", "relu": "ReLU(z)"}.get(e["activation"], "z")
@@ -332,6 +363,58 @@ class NeuronLab(QWidget):
             return f"{head}: a = {what}, z = Σ w·x + b"
         f = self.activationCombo.currentText()
         return f"The seed's neuron: n = x1·w1 + x2·w2 + b, o = {f}(n)"
+
+    # ---- the whole cost of the walkthrough's step --------------------------------------------------
+    def _on_walkthrough(self) -> None:
+        walk = self._session.walkthrough
+        possible = walk is not None and cost_graph_fits(self._session.network)
+        self.costButton.setEnabled(possible)
+        self.costButton.setVisible(possible or self.preset == "cost")
+
+    def show_whole_cost(self) -> None:
+        """The walkthrough's step as one Value graph (its batch, the weights it starts from), backward
+        done: every grad is ∂C/∂(that value). Raises ValueError for a network too big to draw."""
+        walk = self._session.walkthrough
+        if walk is None:
+            raise ValueError("the whole cost is shown during Step slowly")
+        cost_expression(walk.before, walk.X[:1], walk.Y[:1], self._session.cost_name)  # too big: refuse
+        self._cost_batch = (walk.before.copy(), walk.X, walk.Y, self._session.cost_name)
+        if self.presetCombo.findData("cost") < 0:
+            self.presetCombo.addItem("The whole cost of the step (Step slowly)", "cost")
+        if self.preset == "cost":
+            self.forward()
+        else:
+            self.show_preset("cost")
+        self.backward(animated=False)
+
+    def _forget_cost(self) -> None:
+        """A new network: the whole cost of a step of the old one goes."""
+        index = self.presetCombo.findData("cost")
+        if index >= 0:
+            if self.preset == "cost":
+                self.show_preset("seed")
+            self.presetCombo.removeItem(index)
+        self._cost_batch = self.cost = None
+
+    def _value_clicked(self, value) -> None:
+        """A box of the whole cost clicked: select its neuron or weight, as a click in the network does."""
+        where = self.cost.owner.get(id(value)) if self.preset == "cost" and self.cost else None
+        if where is None or self.explained is None:
+            return
+        if where[0] == "neuron":
+            self._session.select_neuron(where[1], where[2])
+        else:
+            self._session.select_weight(*where[1:])
+
+    def _mark_cost_selection(self) -> None:
+        """Frame the selected weight's box, else the selected neuron's (its first sample's) box."""
+        s, cost = self._session, self.cost
+        value = None
+        if cost is not None and s.parameter is not None:
+            value = cost.parameters.get(s.parameter)
+        elif cost is not None and s.selected is not None:
+            value = (cost.neurons.get(tuple(s.selected)) or [None])[0]
+        self.graphView.mark(value)
 
     # ---- forward, backward, zero grad --------------------------------------------------------------
     def forward(self) -> None:

@@ -155,8 +155,100 @@ def _range_words(key: str, scale: tuple[str, float, float]) -> tuple[str, str]:
     return f"{scale[1]:g}", f"{scale[2]:g}"
 
 
+# ---- the step-by-step walkthrough's phases (playground/walkthrough.py holds the numbers) ----------
+
+
+class _ShownBatch:
+    """What ActivationColors reads from a Session, with the batch means of the walkthrough instead."""
+
+    def __init__(self, network, activations: list[np.ndarray]):
+        self.network = network
+        self._activations = activations
+
+    def activations(self) -> list[np.ndarray]:
+        return self._activations
+
+
+def _dark_unlit(shown: NeuronColors, lit: list[bool]) -> NeuronColors:
+    """Neurons the phase has not reached yet are drawn dark, their value 0."""
+    zero = np.array([*theme.rgb(theme.ZERO), 255], np.uint8)
+    for layer, on in enumerate(lit):
+        if not on:
+            shown.colors[layer] = np.tile(zero, (len(shown.colors[layer]), 1))
+            shown.values[layer] = np.zeros(len(shown.colors[layer]))
+    return shown
+
+
+class WalkForwardColors(ActivationColors):
+    """Forward phases: the layers computed so far light up with the batch's mean activation."""
+
+    name = "walk-forward"
+    edge_legend = ("step by step, forward: lit lines carry the weights used so far (orange = positive, "
+                   "blue = negative); neurons show the batch's mean activation")
+
+    def neurons(self, session, image_input: bool) -> NeuronColors:
+        walk = session.walkthrough
+        values = [walk.neuron_values(layer) for layer in range(len(session.network.sizes))]
+        means = [np.zeros(n) if v is None else v for v, n in zip(values, session.network.sizes, strict=True)]
+        shown = super().neurons(_ShownBatch(session.network, means), image_input)
+        return _dark_unlit(shown, [v is not None for v in values])
+
+    def edge_values(self, session, layer: int) -> np.ndarray:
+        return _edges(session, layer)
+
+
+def _edges(session, layer: int) -> np.ndarray:
+    values = session.walkthrough.edge_values(layer)
+    return np.zeros_like(session.network.weights[layer - 1]) if values is None else values
+
+
+class _WalkSignedColors:
+    """A phase whose neurons show a signed number (blue < 0 < orange), one scale for all lit layers."""
+
+    name = key = title = edge_legend = ""
+
+    def legend(self, network, image_input: bool) -> list[LegendSpec]:
+        return [LegendSpec(self.key, self.title, "diverging")]
+
+    def neurons(self, session, image_input: bool) -> NeuronColors:
+        walk = session.walkthrough
+        values = [walk.neuron_values(layer) for layer in range(len(session.network.sizes))]
+        lit = [np.asarray(v, dtype=float) for v in values if v is not None]
+        biggest = max((float(np.max(np.abs(v))) for v in lit if v.size), default=0.0)
+        limit = theme.nice_limit(biggest) if biggest > 0 else 1.0
+        shown = [np.zeros(n) if v is None else np.asarray(v, dtype=float)
+                 for v, n in zip(values, session.network.sizes, strict=True)]
+        colors = [theme.diverging(v, limit) for v in shown]
+        result = NeuronColors(shown, colors, {self.key: (f"{-limit:g}", f"{limit:g}")})
+        return _dark_unlit(result, [v is not None for v in values])
+
+    def edge_values(self, session, layer: int) -> np.ndarray:
+        return _edges(session, layer)
+
+
+class WalkErrorColors(_WalkSignedColors):
+    name, key = "walk-error", "error"
+    title = "a − y at each output (batch mean): orange = too high, blue = too low"
+    edge_legend = "step by step, the cost: how far each output is from its target"
+
+
+class WalkBackwardColors(_WalkSignedColors):
+    name, key = "walk-backward", "delta"
+    title = "δ = ∂C/∂z, summed over the batch (= ∂C/∂b)"
+    edge_legend = "lines: ∂C/∂w (orange > 0: lowering this weight lowers the cost; blue < 0: raising it)"
+
+
+class WalkUpdateColors(_WalkSignedColors):
+    name, key = "walk-update", "change"
+    title = "Δb: how much each bias moved"
+    edge_legend = ("step by step, the update: lines show Δw, how much each weight moved "
+                   "(orange = up, blue = down)")
+
+
 SOURCES: dict[str, ColorSource] = {"activations": ActivationColors()}
 SOURCES["gradients"] = GradientColors()
+SOURCES.update({source.name: source for source in (WalkForwardColors(), WalkErrorColors(),
+                                                   WalkBackwardColors(), WalkUpdateColors())})
 
 
 def color_source(name: str) -> ColorSource:

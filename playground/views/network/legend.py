@@ -87,6 +87,11 @@ class Legend:
         self._note_text = note
         self._size: tuple[float, float] | None = None  # where place() last put it
 
+    def set_note(self, text: str, highlight: bool = False) -> None:
+        """Another note (e.g. the walkthrough's caption, highlighted); `place` wraps and puts it."""
+        self._note_text = text
+        self.note.setBrush(QColor(theme.HIGHLIGHT if highlight else theme.TEXT_DIM))
+
     def set_ranges(self, ranges: dict[str, tuple[str, str]]) -> None:
         widths = [entry.width() for entry in self.entries.values()]
         for key, entry in self.entries.items():

@@ -73,6 +73,7 @@ class NetworkView(QGraphicsView):
         session.selectionChanged.connect(self._on_selection)
         session.parameterChanged.connect(self._show_parameter)
         session.colorSourceChanged.connect(self.rebuild)  # other legend bars, other numbers
+        session.walkthroughChanged.connect(self._on_walkthrough)
 
     # ------------------------------------------------------------------ building (once per structure)
     def rebuild(self) -> None:
@@ -296,6 +297,16 @@ class NetworkView(QGraphicsView):
             x, y = first.centres[k]
             label.setPos(x - first.radius - 6 - label.boundingRect().width(), y - 8)
 
+    def _on_walkthrough(self) -> None:
+        """A phase of the step-by-step walkthrough: its caption in the note, its numbers in the colours."""
+        walk = self._session.walkthrough
+        if walk is None:
+            self.legend.set_note(self.words.note(self._edges_per_neuron))
+        else:
+            self.legend.set_note(f"Step by step, phase {walk.index + 1} of {len(walk.phases)}: "
+                                 f"{walk.phase.caption}.   → next · ← back · Esc leaves", highlight=True)
+        self.relayout()  # the note may take another line; recolours too
+
     # ------------------------------------------------------------------ selection
     def _on_selection(self, layer: int, index: int) -> None:
         if self.layout_ is None:
@@ -405,6 +416,9 @@ class NetworkView(QGraphicsView):
 
     def tooltip_at(self, point: QPointF) -> str:
         """The tooltip for a scene point: a neuron's numbers, an edge's weight, or what the view shows."""
+        walk = self.words.walk_tooltip(self.neuron_at(point), self.edge_at(point))
+        if walk:
+            return walk  # during the walkthrough: the phase's numbers
         hit = self.neuron_at(point)
         if hit is not None:
             return self.words.neuron_tooltip(*hit)

@@ -7,6 +7,7 @@ is asked for.
 from __future__ import annotations
 
 from playground.views.network.color_sources import ACTIVATION_WORDS
+from playground.walkthrough import format_report
 
 VIEW_HELP = (
     "Each circle is a neuron; its colour is its activation, how strongly it fires for the shown input.\n"
@@ -98,6 +99,20 @@ class NetworkWords:
                 "<i>A weight says how much one neuron pushes the next: positive (orange) excites it,<br>"
                 "negative (blue) holds it back. Training nudges every weight to lower the cost.</i><br>"
                 "Click to select this weight (its slider in the inspector lights up too).")
+
+    def walk_tooltip(self, neuron: tuple[int, int] | None, edge: tuple[int, int, int] | None) -> str:
+        """A neuron's or an edge's numbers in the walkthrough's phase; "" when there is no walkthrough."""
+        walk = self._session.walkthrough
+        if walk is None or (neuron is None and edge is None):
+            return ""
+        if neuron is not None:
+            name, rows = self.neuron_name(*neuron), walk.neuron_report(*neuron)
+        else:
+            layer, target, source = edge
+            name = f"weight from {self.neuron_name(layer - 1, source)} to {self.neuron_name(layer, target)}"
+            rows = walk.edge_report(*edge)
+        body = format_report(rows) if rows else "not reached yet in this phase"
+        return f"<b>{name}</b><br>{body}<br><i>{walk.phase.caption}</i>"
 
     def caption_tooltip(self, l: int) -> str:
         if l == 0:
