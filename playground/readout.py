@@ -65,7 +65,10 @@ class Readout:
         X, Y, labels = self._split(split)
         if not len(X):
             return float("nan"), float("nan")
-        accuracy = float(np.mean(self.network.predict(X) == labels))
+        if self.dataset.task == "regression":  # labels say "above 0": is the prediction on that side?
+            accuracy = float(np.mean((self.network.forward(X)[:, 0] > 0) == labels))
+        else:
+            accuracy = float(np.mean(self.network.predict(X) == labels))
         return float(self.network.cost(X, Y, cost=self.cost_name)), accuracy
 
     def _split(self, split: str):

@@ -135,7 +135,9 @@ class BoundaryView(QWidget):
         d = self._session.dataset
         if d.task == "regression":
             values = (d.Y_train if split == "train" else d.Y_test)[:, 0]
-            return [pg.mkBrush(*rgba[:3]) for rgba in plane_colors.regression_rgba(values * 4).tolist()]
+            # the targets in full colour over the faded map of the prediction
+            targets = theme.diverging(values, plane_colors.REGRESSION_LIMIT)
+            return [pg.mkBrush(*rgba[:3]) for rgba in targets.tolist()]
         colors = [pg.mkBrush(*theme.rgb(theme.CLASS_COLORS[k % len(theme.CLASS_COLORS)]))
                   for k in range(max(len(d.classes), 1))]
         return [colors[k] for k in (d.labels_train if split == "train" else d.labels_test)]
