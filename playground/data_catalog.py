@@ -59,6 +59,10 @@ class DataCatalog:
                 self._cache[key] = datasets.load(key, seed=0)
         return self._cache[key]
 
+    def remember(self, key: str, data: Dataset) -> None:
+        """Keep data loaded elsewhere (a CSV file read by the Session) under this key."""
+        self._cache[key] = data
+
     def forget(self, key: str) -> None:
         """Read this dataset again next time (e.g. after the full MNIST was downloaded)."""
         self._cache.pop(key, None)

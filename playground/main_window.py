@@ -23,9 +23,11 @@ from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout,
 from playground.download_dialog import DownloadDialog
 from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
 from playground.icons import expression_graph_icon, gradient_icon, step_slowly_icon
+from playground.plane_docks import PlaneDocks
 from playground.presets import DEFAULT_PRESET, PRESETS
 from playground.session import Session
 from playground.views.controls import Controls
+from playground.views.data_panel import DataPanel
 from playground.views.digits.digit_pad import DigitPanel
 from playground.views.inspector.inspector import NeuronInspector
 from playground.views.lab.neuron_lab import NeuronLab
@@ -33,6 +35,7 @@ from playground.views.network.network_view import NetworkView
 from playground.views.plots.boundary import BoundaryView
 from playground.views.plots.cost_curve import CostCurve
 from playground.views.plots.cost_plot import CostPlot
+from playground.views.plots.neuron_maps import NeuronMaps
 from playground.views.sample_browser import SampleBrowser
 
 ORGANIZATION = "NeuralNetworkPlayground"
@@ -83,6 +86,10 @@ class MainWindow(QMainWindow):
         self.boundaryDock, self.costDock, self.labDock = d.boundary, d.cost, d.lab
         self.costCurve = CostCurve(session)  # the cost along the selected weight, beside the cost plot
         self.costCurveDock = d.add_cost_curve(self.costCurve)
+        # the 2-D lab: each neuron's map over the plane, and the data panel (noise, features, points)
+        self.neuronMaps, self.dataPanel = NeuronMaps(session), DataPanel(session)
+        self.planeDocks = PlaneDocks(self, self.docks, self.neuronMaps, self.dataPanel)
+        self.dataPanelDock, self.neuronMapsDock = self.planeDocks.data, self.planeDocks.maps
 
         self._build_toolbar()
         self._build_menus()
@@ -114,6 +121,7 @@ class MainWindow(QMainWindow):
         self._sync_preset_menu()
         self._measure_baseline()
         self.docks.fit_data(session.dataset.is_image, session.selected is not None)
+        self.planeDocks.fit_data(session.is_plane)
         self._update_counters()
         # The window's minimum size must follow the docks shown now: a minimum left over from a dock
         # hidden since (the tall digit pad, with 2-D data) would make the window taller than asked.
@@ -201,6 +209,9 @@ class MainWindow(QMainWindow):
         self._add(menu, "Open model…", self.open_model, QKeySequence.StandardKey.Open, "openModelAction")
         self._add(menu, "Save model…", self.save_model, QKeySequence.StandardKey.Save, "saveModelAction")
         self._add(menu, "Export ONNX…", self.export_onnx, None, "exportOnnxAction")
+        self.openDataAction = self._add(menu, "Open data…", self.open_data, None, "openDataAction")
+        self.openDataAction.setToolTip("Use your own data: a CSV file of numeric columns and a label column "
+                                       "(two columns and a label are shown in the plane).")
         menu.addSeparator()
         self._add(menu, "Download full MNIST…", self.download_mnist, None, "downloadMnistAction")
         menu.addSeparator()
@@ -225,7 +236,7 @@ class MainWindow(QMainWindow):
         self._build_walkthrough(menu)
 
         self.viewMenu = self.menuBar().addMenu("&View")
-        for dock in self.docks.all():
+        for dock in self.docks.all() + self.planeDocks.all():
             self.viewMenu.addAction(dock.toggleViewAction())
         self.viewMenu.addAction(self.costCurveDock.toggleViewAction())
         self.viewMenu.addAction(self.gradientOverlayAction)
@@ -412,6 +423,7 @@ class MainWindow(QMainWindow):
     def _on_structure(self) -> None:
         self._measure_baseline()
         self.docks.fit_data(self.session.dataset.is_image, self.session.selected is not None)
+        self.planeDocks.fit_data(self.session.is_plane)
         self._update_counters()
 
     def _sync_preset_menu(self) -> None:
@@ -422,11 +434,18 @@ class MainWindow(QMainWindow):
         """How the network does before any training here (a loaded model: its real accuracy)."""
         cost, accuracy = self.session.evaluate("test")
         n = len(self.session.dataset.X_test)
+        if not n:  # hand-made data: every point is a training point
+            self._baseline = "no test points (all points train)"
+            return
         self._baseline = f"test accuracy {100 * accuracy:.1f}% on {n:,} test samples (cost {cost:.3f})"
 
     # ------------------------------------------------------------------ files
     def open_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "Network models (*.npz)")
+        if path and self.session.user_data and QMessageBox.question(
+                self, "Replace your data?", "Opening a model brings its own data and replaces the data you "
+                "made or loaded here. Open it anyway?") != QMessageBox.StandardButton.Yes:
+            return
         if path and not self.session.load_model(path):
             QMessageBox.warning(self, "Could not open the model", self.statusBar().currentMessage())
 
@@ -439,6 +458,12 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Export ONNX", "model.onnx", "ONNX models (*.onnx)")
         if path and not self.session.export_onnx(path):
             QMessageBox.warning(self, "Could not export", self.statusBar().currentMessage())
+
+    def open_data(self) -> None:
+        """File ▸ Open data…: a CSV file as the data. A bad file changes nothing and says where it is bad."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open data", "", "CSV files (*.csv);;All files (*)")
+        if path and not self.session.load_csv(path):
+            QMessageBox.warning(self, "Could not open the data", self.statusBar().currentMessage())
 
     def download_mnist(self) -> None:
         dialog = DownloadDialog(self)

@@ -28,6 +28,11 @@ class Readout:
     def _fit_input(self) -> None:
         """Show the test sample at sample_index (clipped to the data), silently: the caller signals."""
         X = self.dataset.X_test
+        if not len(X):  # hand-made data without test points: show the origin of the plane
+            self.sample_index, self.input_label, self.input_caption = 0, None, "no test samples"
+            self.input = np.zeros(self.network.sizes[0], dtype=np.float32)
+            self._forward = None
+            return
         self.sample_index = index = int(np.clip(self.sample_index, 0, len(X) - 1))
         self.input = np.asarray(X[index], dtype=np.float32)
         self.input_label = int(self.dataset.labels_test[index])
@@ -58,7 +63,12 @@ class Readout:
     def evaluate(self, split: str = "test") -> tuple[float, float]:
         """(cost, accuracy) of the shown network on a split, as the engine computes them."""
         X, Y, labels = self._split(split)
-        accuracy = float(np.mean(self.network.predict(X) == labels))
+        if not len(X):
+            return float("nan"), float("nan")
+        if self.dataset.task == "regression":  # labels say "above 0": is the prediction on that side?
+            accuracy = float(np.mean((self.network.forward(X)[:, 0] > 0) == labels))
+        else:
+            accuracy = float(np.mean(self.network.predict(X) == labels))
         return float(self.network.cost(X, Y, cost=self.cost_name)), accuracy
 
     def _split(self, split: str):
@@ -69,6 +79,8 @@ class Readout:
 
     def input_labels(self, layer: int) -> list[str]:
         """Names of the neurons of `layer`, as the lab labels a neuron's inputs."""
+        if layer == 0 and self.dataset.points_train is not None:  # features of 2-D points: x1², sin x2, ...
+            return list(self.dataset.feature_names)
         return neuron_names(self.network.sizes, layer)
 
     def gradient_batch(self) -> tuple[np.ndarray, np.ndarray]:

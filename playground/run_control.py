@@ -16,8 +16,10 @@ import math
 from dataclasses import dataclass, field
 
 from engine.network import Network
+from engine.regularisation import make_regularised
 from engine.training import EXPLODED, Trainer
 from playground.history import History
+from playground.lab2d import with_test_split
 
 RESTORED = "The weights from before the explosion are restored."
 
@@ -116,7 +118,12 @@ class RunControl:
         """A fresh Trainer on a copy of `network` (settings: a state.Settings). It counts from 0, so
         remember where the counting stood."""
         self._recipe = (data, settings)
-        self.trainer = Trainer(network.copy(), data, cost=settings.cost, optimizer=settings.optimizer,
+        if not len(data.X_train):  # a set emptied by hand: nothing to train on until points are added
+            self.trainer = None
+            return None
+        optimizer = make_regularised(settings.optimizer, settings.learning_rate, getattr(settings, "l1", 0.0),
+                                     getattr(settings, "l2", 0.0))
+        self.trainer = Trainer(network.copy(), with_test_split(data), cost=settings.cost, optimizer=optimizer,
                                lr=settings.learning_rate, batch_size=settings.batch_size, seed=settings.seed)
         self._step_offset = self.steps
         self._epoch_offset = self.epoch_progress
@@ -176,6 +183,8 @@ class RunControl:
         kept until a snapshot says the worker has applied it (see merge).
         """
         if self._post is None:
+            if self.trainer is None:
+                return
             if edit[0] == "lr":
                 self.trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
             else:

@@ -21,6 +21,8 @@ from engine import functions
 from engine import io as model_io
 from engine.network import Network
 from playground.data_catalog import DataCatalog, fits, is_digits_network
+from playground.lab2d import Lab2D, fitting_output
+from playground.model_file import read_meta
 from playground.presets import DEFAULT_PRESET, FALLBACK_PRESET, PRESETS, reset_note
 from playground.readout import Readout
 from playground.run_control import RunControl, Snapshot, apply_edit, edit_problem
@@ -40,7 +42,7 @@ def _kept_by(part: str, name: str) -> property:
     return property(lambda self: getattr(getattr(self, part), name))
 
 
-class Session(Readout, QObject):
+class Session(Lab2D, Readout, QObject):
     networkChanged = Signal()
     structureChanged = Signal()
     inputChanged = Signal()
@@ -52,6 +54,7 @@ class Session(Readout, QObject):
     message = Signal(str)
     settingsChanged = Signal()  # preset, cost, optimiser, learning rate, batch size, epochs
     walkthroughChanged = Signal()  # the step-by-step walkthrough started, moved a phase, or ended
+    hoverChanged = Signal(int, int)  # the neuron under the mouse, whose map the boundary shows; (-1, -1)
 
     preset_name, dataset_name, data_key = _setting("preset"), _setting("dataset"), _setting("data")
     cost_name, optimizer_name = _setting("cost"), _setting("optimizer")
@@ -78,6 +81,7 @@ class Session(Readout, QObject):
         self._walk_busy, self._walk_return = False, "activations"
         for signal in (self.networkChanged, self.structureChanged):  # an edit, a Step, a new network
             signal.connect(self._walk_interrupted)
+        self._init_lab2d()  # the plane, hand-made data (lab2d.py)
         if preset is not None:
             name = preset if preset in PRESETS else DEFAULT_PRESET
             problems: list[str] = []
@@ -210,15 +214,17 @@ class Session(Readout, QObject):
             return
         self.pause()
         try:
-            data = self.catalog.load(name)
+            data = self.make_data(name)  # a toy set with the noise, ratio and features chosen
         except (ValueError, OSError) as exc:
             self.message.emit(f"Could not load the {name} data: {exc}")
             return
+        self.user_data, self.settings.data_file, self.settings.data_checksum = "", "", ""
         output = self.network.output
         if is_digits_network([data.n_features]) != is_digits_network(self.network.sizes):
             # digits want a softmax over ten classes; a 2-D set one sigmoid "is it class 1?"
             output = "softmax" if data.n_outputs > 1 else "sigmoid"
             self.cost_name = "cross_entropy"
+        output, self.cost_name = fitting_output(data, output, self.cost_name)  # regression, 3 classes
         self.dataset_name, self.dataset, self.data_key = name, data, name
         self._new_network([data.n_features, *self.hidden, data.n_outputs], output)
 
@@ -296,6 +302,7 @@ class Session(Readout, QObject):
             self.message.emit(str(exc))
             return False
         self.settings = Settings.from_preset(PRESETS[name], key)  # the dataset's name and key too
+        self.user_data = ""
         self._build(net)
         self.message.emit(f"Preset “{name}”: {self._describe()}")
         return True
@@ -303,6 +310,13 @@ class Session(Readout, QObject):
     def load_model(self, path: str | Path) -> bool:
         """Open a model file. A bad file leaves everything as it was and says why."""
         path = Path(path)
+        meta = read_meta(path) if path.is_file() else None
+        if meta is not None:  # saved with its data and settings (lab2d.py); older files have none
+            try:
+                return self.restore_from_meta(model_io.load(path), meta, path)
+            except ValueError as exc:
+                self.message.emit(f"Could not open {path.name}: {exc}")
+                return False
         try:
             net, data, key = self.catalog.model_file(path, prefer=self.data_key)
         except ValueError as exc:
@@ -310,6 +324,7 @@ class Session(Readout, QObject):
             return False
         cost, note = cost_for(net.output, self.cost_name)  # decided before anything changes: all or nothing
         self.pause()
+        self.user_data = ""
         self.dataset_name, self.dataset, self.data_key = data.name, data, key
         self.cost_name = cost
         self.preset_name = ""
@@ -318,10 +333,10 @@ class Session(Readout, QObject):
         return True
 
     def save_model(self, path: str | Path) -> bool:
-        return self._write(model_io.save, Path(path), "save", "Saved the model to")
+        return self._write(self.save_model_with_meta, Path(path), "save", "Saved the model to")
 
     def export_onnx(self, path: str | Path) -> bool:
-        return self._write(model_io.export_onnx, Path(path), "export", "Exported ONNX to")
+        return self._write(self.export_onnx_with_meta, Path(path), "export", "Exported ONNX to")
 
     def _write(self, write, path: Path, verb: str, done: str) -> bool:
         try:
@@ -355,7 +370,7 @@ class Session(Readout, QObject):
     # ------------------------------------------------------------------ training
     def step(self) -> float | None:
         """One gradient-descent step on one mini-batch (paused only). Returns the batch cost."""
-        if self.running:
+        if self.running or not self.can_train():
             return None
         cost, divergence = self._run.step(self.network)
         if divergence:  # found by the Trainer, which has restored the weights: report it
@@ -366,13 +381,14 @@ class Session(Readout, QObject):
 
     def run(self) -> None:
         """Train continuously on a worker thread until pause() (or the epoch limit, or a divergence)."""
-        if self.running:
+        if self.running or not self.can_train():
             return
         if self.walkthrough is not None:
             self.message.emit("Leave the step-by-step walkthrough (Esc) before you Run.")
             return
         self.trainer.network.copy_parameters_from(self.network)  # paused, the shown network is the truth
-        self._training = TrainingRun(self.trainer, self.dataset.X_test, self.dataset.Y_test, self.epochs)
+        test = self.trainer.dataset  # the Trainer's: hand-made points without a test split use their own
+        self._training = TrainingRun(self.trainer, test.X_test, test.Y_test, self.epochs)
         self._training.snapshot.connect(self._take_snapshot)
         self._training.ended.connect(self._finish_run)
         self._run.start(time.monotonic(), self._training.post)

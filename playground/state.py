@@ -6,7 +6,7 @@ network, which serialises itself (`Network.to_state` / `from_state`), so weights
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 from engine import functions
 from engine.network import Network
@@ -29,6 +29,17 @@ class Settings:
     seed: int = 0  # of the starting weights; takes effect at the next Reset
     epochs: int = 0  # Run pauses itself after this many epochs; 0 = never
     sample_index: int = 0  # the test sample shown
+    # the 2-D lab (issue 10): how a toy set is made and fed to the network, and the regularisation
+    noise: float = 0.05  # standard deviation of the jitter added to each coordinate (shown as a percentage)
+    train_fraction: float = 0.8  # of the points, for training; the rest test
+    data_seed: int = 0  # of the points (Regenerate draws a new one)
+    features: list[str] = field(default_factory=lambda: ["x1", "x2"])  # the input neurons of a 2-D net
+    show_test: bool = True  # draw the test points on the boundary
+    discretize: bool = False  # draw the boundary as flat class colours
+    l1: float = 0.0  # L1 regularisation rate (drives weights to exactly zero)
+    l2: float = 0.0  # L2 regularisation rate (weight decay)
+    data_file: str = ""  # a CSV the data came from, and its SHA-256, to find it (and notice a change)
+    data_checksum: str = ""
 
     @classmethod
     def from_preset(cls, preset: Preset, data_key: str) -> Settings:
@@ -42,6 +53,10 @@ class Settings:
             raise ValueError("batch size and learning rate must be positive")
         if self.epochs < 0:
             raise ValueError("the number of epochs cannot be negative")
+        if not (0 <= self.noise <= 1 and 0.05 <= self.train_fraction <= 0.95):
+            raise ValueError("the noise must be in 0..1 and the training fraction in 0.05..0.95")
+        if self.l1 < 0 or self.l2 < 0:
+            raise ValueError("regularisation rates cannot be negative")
 
 
 def parameter_fits(parameter: tuple[int, int, int | None], sizes: list[int], neuron_only: bool = False
@@ -110,7 +125,21 @@ class ViewState:
         return changed
 
 
-_TYPES = {"learning_rate": float, "batch_size": int, "seed": int, "epochs": int, "sample_index": int}
+def flag(value) -> bool:
+    if isinstance(value, bool | int):
+        return bool(value)
+    raise ValueError(f"not true or false: {value!r}")
+
+
+def names(value) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"not a list of names: {value!r}")
+    return list(value)
+
+
+_TYPES = {"learning_rate": float, "batch_size": int, "seed": int, "epochs": int, "sample_index": int,
+          "noise": float, "train_fraction": float, "data_seed": int, "l1": float, "l2": float,
+          "show_test": flag, "discretize": flag, "features": names}
 
 
 @dataclass

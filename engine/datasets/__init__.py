@@ -16,7 +16,7 @@ from engine.datasets.csv import CsvError, load_csv
 from engine.datasets.dataset import Dataset, targets
 from engine.datasets.mnist import DownloadCancelled, DownloadError, IdxError, read_idx, user_data_dir
 
-NAMES = ["digits", "xor", "circle", "spiral", "moons", "gauss"]
+NAMES = ["digits", "xor", "circle", "spiral", "moons", "gauss", "spiral3", "reg-plane", "reg-gauss"]
 SOURCES = ("auto", "bundled", "full")
 
 __all__ = [

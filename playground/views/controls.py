@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from engine.datasets import NAMES as DATASET_NAMES
 from playground.presets import PRESETS
 from playground.session import Session
+from playground.views.regularisation import Regularisation
 
 MAX_NEURONS = 256
 MAX_HIDDEN_LAYERS = 6
@@ -39,6 +40,9 @@ DATASET_TITLES = {
     "spiral": "Spiral (2-D)",
     "moons": "Moons (2-D)",
     "gauss": "Gaussian clusters (2-D)",
+    "spiral3": "Three spirals (2-D, 3 classes)",
+    "reg-plane": "Plane (2-D regression)",
+    "reg-gauss": "Gaussian bumps (2-D regression)",
 }
 
 ACTIVATION_CHOICES = [  # (shown text, engine name, tooltip) for the hidden layers
@@ -288,6 +292,9 @@ class Controls(QScrollArea):
         form.addRow("batch size", self.batchSize)
         form.addRow("epochs per Run", self.epochsSpin)
         form.addRow("seed", self.seedSpin)
+        self.regularisation = Regularisation(session)  # L1 / L2 rates (lab2d)
+        form.addRow("L1 regularisation", self.regularisation.l1Rate)
+        form.addRow("L2 regularisation", self.regularisation.l2Rate)
         layout.addWidget(box)
         layout.addStretch(1)
         self.setWidget(body)

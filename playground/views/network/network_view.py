@@ -34,6 +34,7 @@ from playground.views.network.layout import Layout, compute_layout, image_side
 from playground.views.network.legend import Legend, font
 from playground.views.network.weights_picture import WeightsPicture
 from playground.views.network.words import VIEW_HELP, WEIGHTS_PICTURE_TIP, NetworkWords
+from playground.views.network.zero_weights import ZeroWeights
 
 EDGE_BUDGET = 2000  # at most this many edges drawn in all (the strongest ones), so frames stay cheap
 MIN_EDGES_PER_GAP = 300
@@ -140,6 +141,9 @@ class NetworkView(QGraphicsView):
         self._bias_ring.setZValue(5)
         self._bias_ring.hide()
         self._scene.addItem(self._bias_ring)
+        self.zero_weights = ZeroWeights()  # weights L1 has driven to exactly 0: dashed
+        self.zero_weights.setZValue(2.5)
+        self._scene.addItem(self.zero_weights)
 
         self._captions = []
         for l in range(len(self._sizes)):
@@ -249,7 +253,18 @@ class NetworkView(QGraphicsView):
             limit = float(np.max(np.abs(W))) if W.size else 1.0
             fan.set_edges(layers[l - 1].centres[sources], layers[l].centres[targets], w, limit,
                           sources, targets)
+        self._show_zero_weights()
         self._redraw_edges()
+
+    def _show_zero_weights(self) -> None:
+        starts, ends = [np.zeros((0, 2))], [np.zeros((0, 2))]
+        if not self._image_side:
+            layers = self.layout_.layers
+            for l, W in enumerate(self._session.network.weights, start=1):
+                targets, sources = np.nonzero(W == 0)
+                starts.append(layers[l - 1].centres[sources])
+                ends.append(layers[l].centres[targets])
+        self.zero_weights.set_lines(np.concatenate(starts), np.concatenate(ends))
 
     def _redraw_edges(self) -> None:
         """The cached background (the edges) is out of date: draw it again at the next paint."""
@@ -292,8 +307,9 @@ class NetworkView(QGraphicsView):
                 x, y = geo.centres[k]
                 label.setPos(x + geo.radius + 6, y - label.boundingRect().height() / 2)
         first = self.layout_.layers[0]
+        names = s.input_labels(0) if s.dataset.points_train is not None else None  # features (lab2d)
         for k, label in enumerate(self._input_labels):
-            label.setText(f"x{k + 1} = {float(acts[0][k]):.2f}")
+            label.setText(f"{names[k] if names else f'x{k + 1}'} = {float(acts[0][k]):.2f}")
             x, y = first.centres[k]
             label.setPos(x - first.radius - 6 - label.boundingRect().width(), y - 8)
 
@@ -442,7 +458,10 @@ class NetworkView(QGraphicsView):
 
     def mouseMoveEvent(self, event) -> None:
         point = self.mapToScene(event.position().toPoint())
-        hit = self.neuron_at(point) or self.edge_at(point)
+        neuron = self.neuron_at(point)
+        if self._session.is_plane:  # its map, large, in the decision boundary (lab2d)
+            self._session.hover_neuron(*(neuron or (-1, -1)))
+        hit = neuron or self.edge_at(point)
         self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if hit else Qt.CursorShape.ArrowCursor)
         super().mouseMoveEvent(event)
 
@@ -458,6 +477,10 @@ class NetworkView(QGraphicsView):
             event.accept()
             return
         super().mousePressEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self._session.hover_neuron(-1, -1)
+        super().leaveEvent(event)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:

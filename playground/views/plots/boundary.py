@@ -1,8 +1,13 @@
 """The decision boundary: the network's answer over the whole input plane, with the data on top.
 
 For 2-D data (TensorFlow Playground style): a grid of GRID x GRID points goes through the network in
-one forward call, and each grid cell is coloured by the answer there. Redrawn at most REFRESH_HZ times
-a second, so it keeps pace with Run without taking the event loop from the other views.
+one forward call (`Session.plane_activations`, shared with the neuron maps), and each grid cell is
+coloured by the answer there (plane_colors.py). Redrawn at most REFRESH_HZ times a second, so it keeps
+pace with Run without taking the event loop from the other views. While the mouse is over a neuron
+(in the network view or the neuron maps) its own output over the plane is shown here, large.
+
+A click adds a training point of the chosen class (`Session.point_class`; Shift: the other class), a
+right-click removes the nearest point: the Session edits the data and every view follows.
 """
 
 from __future__ import annotations
@@ -15,16 +20,19 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from playground import theme
+from playground.lab2d import GRID
+from playground.plane import PADDING  # noqa: F401 (kept for older imports)
 from playground.session import Session
+from playground.views.plots import plane_colors
 
-GRID = 100
 REFRESH_HZ = 30
-PADDING = 0.1  # the plane shown extends 10% beyond the data on each side
 
 HELP = ("The colour at each point of the plane is the network's answer for an input there:\n"
         "orange = class 1, blue = class 0, dark = unsure. Where the colours meet is the decision\n"
         "boundary. Filled dots are training data, dots with a white ring are test data the network\n"
-        "never trains on; the yellow ring is the input shown in the network view.")
+        "never trains on; the yellow ring is the input shown in the network view.\n"
+        "Click to add a training point of the chosen class (Shift-click: the other class);\n"
+        "right-click removes the nearest point.")
 
 
 class BoundaryView(QWidget):
@@ -48,7 +56,6 @@ class BoundaryView(QWidget):
             axis.setTextPen(theme.TEXT_DIM)
             axis.setPen(theme.TEXT_DIM)
         self.image = pg.ImageItem(axisOrder="row-major")
-        self._lut = theme.boundary_lut()
         item.addItem(self.image)
         self._train = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.BACKGROUND, width=1))
         self._test = pg.ScatterPlotItem(size=8, pen=pg.mkPen("#ffffff", width=1.5))
@@ -78,7 +85,8 @@ class BoundaryView(QWidget):
 
         self.values: np.ndarray | None = None  # (GRID, GRID): P(class 1), or the class index for 3+ classes
         self.extent = (-1.0, 1.0, -1.0, 1.0)  # x0, x1, y0, y1 of the grid
-        self._grid: np.ndarray | None = None
+        self._ready = False  # the extent and points of the current data are set
+        self.neuron_values: np.ndarray | None = None  # the hovered neuron's map, (GRID, GRID)
         self._rect = QRectF(-1, -1, 2, 2)
         self._last = 0.0
         self._timer = QTimer(self)
@@ -87,11 +95,15 @@ class BoundaryView(QWidget):
         session.structureChanged.connect(self.rebuild)
         session.networkChanged.connect(self._network_changed)
         session.inputChanged.connect(self._show_input)
+        session.hoverChanged.connect(lambda *_: self.refresh())
+        session.settingsChanged.connect(self._settings_changed)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self._shows = (True, False)  # (show_test, discretize) drawn now
         self.rebuild()
 
     @property
     def applies(self) -> bool:
-        return self._session.network.sizes[0] == 2
+        return self._session.is_plane
 
     def rebuild(self) -> None:
         """New data or a new network shape: new grid, new points."""
@@ -108,30 +120,62 @@ class BoundaryView(QWidget):
             self.values = None
             return
         self._stack.setCurrentWidget(self._page)
-        d = s.dataset
-        points = np.vstack([d.X_train, d.X_test]).astype(float)
-        lo, hi = points.min(axis=0), points.max(axis=0)
-        pad = PADDING * np.maximum(hi - lo, 1e-6)
-        lo, hi = lo - pad, hi + pad
-        self.extent = (float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1]))
-        xs = np.linspace(lo[0], hi[0], GRID)
-        ys = np.linspace(lo[1], hi[1], GRID)
-        gx, gy = np.meshgrid(xs, ys)  # row i is y = ys[i]: row-major image, row 0 at the bottom
-        self._grid = np.column_stack([gx.ravel(), gy.ravel()]).astype(np.float32)
-        cell_x, cell_y = (hi - lo) / (GRID - 1)
-        # each sample of the grid is the centre of one image pixel
-        self._rect = QRectF(lo[0] - cell_x / 2, lo[1] - cell_y / 2, cell_x * GRID, cell_y * GRID)
-        colors = [pg.mkBrush(*theme.rgb(theme.CLASS_COLORS[k % len(theme.CLASS_COLORS)]))
-                  for k in range(max(len(d.classes), 1))]
-        self._train.setData(d.X_train[:, 0], d.X_train[:, 1], brush=[colors[k] for k in d.labels_train])
-        self._test.setData(d.X_test[:, 0], d.X_test[:, 1], brush=[colors[k] for k in d.labels_test])
+        self.extent = x0, x1, y0, y1 = s.plane_extent()
+        self._ready = True  # the grid itself is the Session's (plane.grid_points over plane_extent)
+        cell_x, cell_y = (x1 - x0) / (GRID - 1), (y1 - y0) / (GRID - 1)
+        # each sample of the grid is the centre of one image pixel (row 0 at the bottom: y0)
+        self._rect = QRectF(x0 - cell_x / 2, y0 - cell_y / 2, cell_x * GRID, cell_y * GRID)
+        self._draw_points()
         self.plot.getPlotItem().setRange(xRange=self.extent[:2], yRange=self.extent[2:], padding=0)
-        dots = "   ".join(f"<span style='color:{theme.CLASS_COLORS[k % len(theme.CLASS_COLORS)]}'>●</span> "
-                           f"class {name}" for k, name in enumerate(d.classes))
-        self.legend.setText(f"{dots}   <span style='color:#ffffff'>◯</span> test point   "
-                            f"<span style='color:{theme.HIGHLIGHT}'>◯</span> shown input")
+        self._legend()
         self.refresh()
         self._show_input()
+
+    def _brushes(self, split: str) -> list:
+        d = self._session.dataset
+        if d.task == "regression":
+            values = (d.Y_train if split == "train" else d.Y_test)[:, 0]
+            # the targets in full colour over the faded map of the prediction
+            targets = theme.diverging(values, plane_colors.REGRESSION_LIMIT)
+            return [pg.mkBrush(*rgba[:3]) for rgba in targets.tolist()]
+        colors = [pg.mkBrush(*theme.rgb(theme.CLASS_COLORS[k % len(theme.CLASS_COLORS)]))
+                  for k in range(max(len(d.classes), 1))]
+        return [colors[k] for k in (d.labels_train if split == "train" else d.labels_test)]
+
+    def _draw_points(self) -> None:
+        s = self._session
+        d = s.dataset
+        train, test = d.points("train"), d.points("test")
+        self._train.setData(train[:, 0], train[:, 1], brush=self._brushes("train"))
+        self._test.setData(test[:, 0], test[:, 1], brush=self._brushes("test"))
+        self._test.setVisible(s.settings.show_test)
+        self._shows = (s.settings.show_test, s.settings.discretize)
+
+    def _legend(self) -> None:
+        s = self._session
+        d = s.dataset
+        if s.hovered is not None:
+            layer, index = s.hovered
+            name = s.input_labels(layer)[index]
+            what = f"input {name}" if layer == 0 else f"hidden neuron {name}"
+            self.legend.setText(f"<span style='color:{theme.HIGHLIGHT}'>{what}</span>: its output over the "
+                                "plane (blue low, orange high)")
+            return
+        if d.task == "regression":
+            dots = (f"<span style='color:{theme.NEGATIVE}'>■</span> −1 … 0 … "
+                    f"<span style='color:{theme.POSITIVE}'>■</span> +1 predicted (dots: targets)")
+        else:
+            dots = "   ".join(f"<span style='color:{theme.CLASS_COLORS[k % len(theme.CLASS_COLORS)]}'>●"
+                               f"</span> class {name}" for k, name in enumerate(d.classes))
+        test = "   <span style='color:#ffffff'>◯</span> test point" if s.settings.show_test else ""
+        self.legend.setText(f"{dots}{test}   <span style='color:{theme.HIGHLIGHT}'>◯</span> shown input")
+
+    def _settings_changed(self) -> None:
+        s = self._session
+        if self.applies and self._shows != (s.settings.show_test, s.settings.discretize):
+            self._draw_points()
+            self._legend()
+            self.refresh()
 
     def _network_changed(self) -> None:
         """Redraw now if the last redraw is old enough, else once the interval has passed."""
@@ -144,34 +188,57 @@ class BoundaryView(QWidget):
             self._timer.start(int(wait * 1000) + 1)
 
     def refresh(self) -> None:
-        """Evaluate the network on the grid (one forward call) and colour the heatmap."""
+        """Colour the heatmap from the network's outputs on the grid (the Session's one forward pass),
+        or from the hovered neuron's outputs."""
         s = self._session
-        if not self.applies or self._grid is None or len(self._grid) != GRID * GRID:
-            return
+        if not self.applies or not self._ready or s.network.sizes[0] != s.dataset.n_features:
+            return  # (a structure change is on its way: rebuild() follows)
         self._last = time.monotonic()
-        out = np.asarray(s.network.forward(self._grid), dtype=float)
-        if out.shape[1] == 1:
-            self.values = np.clip(out[:, 0], 0.0, 1.0).reshape(GRID, GRID)
-            self.image.setImage(self.values, autoLevels=False, levels=(0.0, 1.0), lut=self._lut)
+        layers = s.plane_activations(GRID)
+        self._legend()
+        if s.hovered is not None:
+            layer, index = s.hovered
+            activation = "linear" if layer == 0 else s.network.activation
+            self.neuron_values = layers[layer][index]
+            rgba = plane_colors.neuron_rgba(self.neuron_values.ravel(), activation)
         else:
-            # several classes: the winning class's colour, faded where the network is unsure
-            winner = out.argmax(axis=1)
-            confidence = np.clip(out.max(axis=1), 0.0, 1.0)
-            palette = np.array([theme.rgb(c) for c in theme.CLASS_COLORS], dtype=float)
-            rgb = palette[winner % len(palette)]
-            fade = (1 - theme.BOUNDARY_FADE) * confidence[:, None]
-            rgb = fade * rgb + (1 - fade) * np.array(theme.rgb(theme.BACKGROUND))
-            self.values = winner.reshape(GRID, GRID).astype(float)
-            rgba = np.concatenate([rgb, np.full((len(rgb), 1), 255.0)], axis=1).astype(np.uint8)
-            self.image.setImage(rgba.reshape(GRID, GRID, 4), autoLevels=False, lut=None, levels=None)
+            out = layers[-1].reshape(len(layers[-1]), -1).T  # (GRID*GRID, outputs)
+            task, discretize = s.dataset.task, s.settings.discretize
+            self.values = plane_colors.answer(out, task, discretize).reshape(GRID, GRID)
+            rgba = plane_colors.output_rgba(out, task, discretize)
+        self.image.setImage(rgba.reshape(GRID, GRID, 4), autoLevels=False, lut=None, levels=None)
         self.image.setRect(self._rect)  # (the rect scales the image's pixels, so it follows setImage)
 
     def _show_input(self) -> None:
-        x = self._session.input
-        if self.applies and len(x) == 2:
+        s = self._session
+        d = s.dataset
+        x = s.input
+        if self.applies and d.points_train is None and len(x) == 2:
             self._shown.setData([float(x[0])], [float(x[1])])
+        elif self.applies and len(d.X_test) and s.input_label is not None:  # inputs are features: the point
+            point = d.points("test")[int(np.clip(s.sample_index, 0, len(d.X_test) - 1))]
+            self._shown.setData([float(point[0])], [float(point[1])])
         else:
             self._shown.setData([], [])
+
+    # ------------------------------------------------------------------ points by hand
+    def data_point(self, scene_pos) -> tuple[float, float]:
+        """The data coordinates under a point of the plot's scene."""
+        p = self.plot.getPlotItem().getViewBox().mapSceneToView(scene_pos)
+        return float(p.x()), float(p.y())
+
+    def _clicked(self, event) -> None:
+        s = self._session
+        if not self.applies or not self.plot.getPlotItem().getViewBox().sceneBoundingRect().contains(
+                event.scenePos()):
+            return
+        x, y = self.data_point(event.scenePos())
+        if event.button() == Qt.MouseButton.RightButton:
+            s.remove_point(x, y)
+        elif event.button() == Qt.MouseButton.LeftButton:
+            other = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            s.add_point(x, y, s.point_label(other))
+        event.accept()
 
     # ------------------------------------------------------------------ reading the picture (tests, tools)
     def value_at(self, x: float, y: float) -> float:
@@ -182,10 +249,7 @@ class BoundaryView(QWidget):
         return float(self.values[row, col])
 
     def rgba_at(self, x: float, y: float) -> np.ndarray:
-        """The colour the heatmap shows at (x, y), as RGBA (through the lookup table for 2 classes)."""
-        value = self.value_at(x, y)
-        if self.values is not None and self._session.network.sizes[-1] == 1:
-            return theme.boundary_lut()[int(round(value * 255))]
+        """The colour the heatmap shows at (x, y), as RGBA."""
         x0, x1, y0, y1 = self.extent
         col = int(np.clip(round((x - x0) / (x1 - x0) * (GRID - 1)), 0, GRID - 1))
         row = int(np.clip(round((y - y0) / (y1 - y0) * (GRID - 1)), 0, GRID - 1))
