@@ -10,6 +10,8 @@ from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
+from playground.screen_fit import FitScroll, available_area
+
 DEFAULT_SIZE = (1280, 800)
 # The saved dock layout carries this number; bump it when the default layout changes, so a layout saved
 # by an older version is ignored (the new default is used) instead of half-applied.
@@ -21,10 +23,9 @@ LAB_READABLE = (700, 420)  # ... and floats again on "Explain" if it was docked 
 
 def default_size() -> tuple[int, int]:
     """DEFAULT_SIZE, or less on a smaller screen (a 1366x768 laptop), leaving room for the frame."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None or QGuiApplication.platformName() == "offscreen":  # its "screen" is a stand-in
+    room = available_area()  # None offscreen: its "screen" is a stand-in
+    if room is None:
         return DEFAULT_SIZE
-    room = screen.availableGeometry()
     return min(DEFAULT_SIZE[0], int(0.95 * room.width())), min(DEFAULT_SIZE[1], int(0.92 * room.height()))
 
 
@@ -71,9 +72,11 @@ class DockLayout:
         window.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         area = Qt.DockWidgetArea
         self.controls = add_dock(window, "controlsDock", "Controls", controls, area.LeftDockWidgetArea)
-        self.inspector = add_dock(window, "inspectorDock", "Neuron inspector", inspector,
-                                  area.RightDockWidgetArea)
-        self.digits = add_dock(window, "digitsDock", "Draw a digit", digits, area.RightDockWidgetArea)
+        # in a scroll area: a neuron with many sliders never makes the window taller than the screen
+        self.inspector = add_dock(window, "inspectorDock", "Neuron inspector",
+                                  scrolled(inspector, "inspectorScroll"), area.RightDockWidgetArea)
+        self.digits = add_dock(window, "digitsDock", "Draw a digit", FitScroll(digits, "digitsScroll"),
+                               area.RightDockWidgetArea)
         # 2-D data: the boundary under the inspector, so a slider's effect on it is seen at once
         self.boundary = add_dock(window, "boundaryDock", "Decision boundary", boundary,
                                  area.RightDockWidgetArea)

@@ -25,6 +25,7 @@ from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_
 from playground.icons import expression_graph_icon, gradient_icon, step_slowly_icon
 from playground.plane_docks import PlaneDocks
 from playground.presets import DEFAULT_PRESET, PRESETS
+from playground.screen_fit import ScreenFit
 from playground.session import Session
 from playground.views.controls import Controls
 from playground.views.data_panel import DataPanel
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         geometry = store.value("window/geometry") if remember else None
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+        self.screenFit = ScreenFit(self)  # never larger than the screen; shrinks back after a dock goes
         # keyboard focus starts on the network, so S, → and Space work at once (a focused spin box
         # would take the letters as text)
         self.networkView.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

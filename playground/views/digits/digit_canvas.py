@@ -145,7 +145,8 @@ class DigitCanvas(QWidget):
         return QSize(MIN_SIDE, MIN_SIDE)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        side = max(MIN_SIDE, min(self.width(), self.height(), MAX_SIDE))
+        # at least the minimum size (MIN_SIDE, or less on a small screen: see screen_fit)
+        side = max(min(self.minimumWidth(), self.minimumHeight()), min(self.width(), self.height(), MAX_SIDE))
         if side != self.side:
             self._image = self._blank(side)
             self._repaint_image()

@@ -92,6 +92,10 @@ class DigitPanel(QWidget):
         self.caption.setObjectName("digitCaption")
         self.caption.setWordWrap(True)
         self.caption.setStyleSheet(f"color: {theme.TEXT_DIM};")
+        # room for two lines: a wrapped label's height is not in the pad's minimum size, and a caption
+        # taller than that pushed the canvas under the chart
+        self.caption.setMinimumHeight(2 * self.caption.fontMetrics().lineSpacing())
+        self.caption.setToolTip("What the canvas and the network show. Draw on the canvas to replace it.")
         self.chart = PredictionChart()
         self.note = QLabel(NOT_DIGITS + " (the digit pad needs a network with 784 inputs and 10 outputs).")
         self.note.setObjectName("digitNote")
@@ -108,10 +112,11 @@ class DigitPanel(QWidget):
         left.addWidget(self.canvas, 1)
         # the 28×28 picture in a narrow column beside the chart: the pad then fits a 720-pixel-high
         # window with the canvas at its full 280×280
-        seen_title = QLabel("<b>What the network sees</b>")
-        seen_note = QLabel("28×28 inputs, one per square")
+        # broken by hand, not word-wrapped: a wrapping label makes the pad's layout size the chart by
+        # its preferred height, and on a short screen the canvas was then laid over the chart
+        seen_title = QLabel("<b>What the<br>network sees</b>")
+        seen_note = QLabel("28×28 inputs,\none per square")
         for label in (seen_title, seen_note):
-            label.setWordWrap(True)
             label.setToolTip(self.preview.toolTip())
         seen_note.setStyleSheet(f"color: {theme.TEXT_DIM};")
         seen = QVBoxLayout()
@@ -155,6 +160,14 @@ class DigitPanel(QWidget):
         session.inputChanged.connect(self.refresh)
         session.networkChanged.connect(self._network_changed)
         self._structure_changed()
+
+    def hasHeightForWidth(self) -> bool:
+        # The caption wraps, which would give the pad a height-for-width: a scroll area (the dock's,
+        # see screen_fit.FitScroll) then makes it as tall as its preferred height and scrolls for nothing.
+        return False
+
+    def heightForWidth(self, _width: int) -> int:
+        return -1
 
     def resizeEvent(self, event) -> None:
         # Stacked in a narrow dock; canvas and chart side by side when there is room.
@@ -223,9 +236,8 @@ class DigitPanel(QWidget):
         self.chart.set_output(s.network.output)
         self.chart.show_values(np.asarray(s.prediction()), s.input_label)
         if s.input_caption == DRAWING:
-            self.caption.setText("Showing your drawing." if np.any(s.input) else
-                                 "The canvas is empty: the network sees 784 zeros.")
+            self.caption.setText("Your drawing." if np.any(s.input) else "An empty canvas: 784 zeros.")
         else:
             label = "" if s.input_label is None else f" (a {s.input_label})"
             shown = s.input_caption or "a sample"
-            self.caption.setText(f"Showing {shown}{label}; draw to replace it.")
+            self.caption.setText(f"{shown}{label}")

@@ -64,7 +64,10 @@ def compute_layout(sizes: list[int], width: float, height: float, image_input: b
     image_s = 0.0
     if side is not None:
         # the digit on top, room below it for a selected neuron's weights drawn the same way
-        image_s = max(min(MAX_IMAGE_SIDE, (avail_h - 40) / 2, (right - left) * 0.28), side * 2.0)
+        # (two screen pixels per digit pixel if there is room; in a short view one, so the weights
+        # square below the digit stays above the legend)
+        image_s = max(min(MAX_IMAGE_SIDE, (avail_h - 40) / 2, (right - left) * 0.28),
+                      min(side * 2.0, max(float(side), (avail_h - 40) / 2)))
     step = (right - left - image_s) / max(n_layers - 1, 1)
     xs = [left + image_s + step * k for k in range(n_layers)]
 

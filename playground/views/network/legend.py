@@ -55,11 +55,15 @@ class LegendEntry:
         for item in (self.lo, self.hi):
             item.setBrush(QColor(theme.TEXT_DIM))
 
-    def set_range(self, lo_text: str, hi_text: str) -> None:
-        if (lo_text, hi_text) != (self.lo.text(), self.hi.text()):
-            self.lo.setText(lo_text)
-            self.hi.setText(hi_text)
-            self.place(self.title.x(), self.title.y())  # the bar moves over for a wider number
+    def set_range(self, lo_text: str, hi_text: str) -> bool:
+        """New numbers at the bar's ends; True if the entry's width changed (its neighbours must move)."""
+        if (lo_text, hi_text) == (self.lo.text(), self.hi.text()):
+            return False
+        width = self.width()
+        self.lo.setText(lo_text)
+        self.hi.setText(hi_text)
+        self.place(self.title.x(), self.title.y())  # the bar moves over for a wider number
+        return self.width() != width
 
     def width(self) -> float:
         lo_w, hi_w = self.lo.boundingRect().width(), self.hi.boundingRect().width()
@@ -85,7 +89,8 @@ class Legend:
         self.note = scene.addSimpleText(note, font(11))
         self.note.setBrush(QColor(theme.TEXT_DIM))
         self._note_text = note
-        self._size: tuple[float, float] | None = None  # where place() last put it
+        self._edge_words = edge_legend
+        self._size: tuple[float, float] | None = None  # the last place()'s width and height
 
     def set_note(self, text: str, highlight: bool = False) -> None:
         """Another note (e.g. the walkthrough's caption, highlighted); `place` wraps and puts it."""
@@ -93,16 +98,15 @@ class Legend:
         self.note.setBrush(QColor(theme.HIGHLIGHT if highlight else theme.TEXT_DIM))
 
     def set_ranges(self, ranges: dict[str, tuple[str, str]]) -> None:
-        widths = [entry.width() for entry in self.entries.values()]
-        for key, entry in self.entries.items():
-            entry.set_range(*ranges[key])
-        if self._size is not None and widths != [entry.width() for entry in self.entries.values()]:
-            self.place(*self._size)  # a wider number: the bars after it move over (not under it)
+        wider = [entry.set_range(*ranges[key]) for key, entry in self.entries.items()]
+        if any(wider) and self._size is not None:
+            self.place(*self._size)  # a wider number pushes the entries after it along
 
     def place(self, w: float, h: float) -> float:
         """Put the colour bars, the line legend and the note at the bottom, from the bottom up, in as
         many rows as the width needs (the note wraps). Returns the height they take."""
         self._size = (w, h)
+        self.edge_text.setText(self._edge_words)
         self.note.setText(wrap_text(self._note_text, self.note.font(), w - 24))
         y = h - 6 - self.note.boundingRect().height()
         self.note.setPos(12, y)
@@ -115,8 +119,9 @@ class Legend:
             rows[-1].append((x, entry))
             x += entry.width() + 22
         beside = x + self.edge_text.boundingRect().width() < w - 8
-        if not beside:  # no room after the colour bars: the line legend gets a line of its own
-            y -= 18
+        if not beside:  # no room after the colour bars: the line legend gets lines of its own
+            self.edge_text.setText(wrap_text(self._edge_words, self.edge_text.font(), w - 24))
+            y -= 4 + self.edge_text.boundingRect().height()
             self.edge_text.setPos(12, y)
         for row in reversed(rows):
             y -= 34

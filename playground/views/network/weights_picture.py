@@ -14,7 +14,7 @@ from playground import theme
 from playground.views.network.items import rgba_pixmap
 from playground.views.network.layout import Layout
 from playground.views.network.legend import font, wrap_text
-from playground.views.network.words import WEIGHTS_HINT
+from playground.views.network.words import WEIGHTS_HINT, WEIGHTS_HINT_SHORT
 
 WEIGHTS_TEXT_WIDTH = 190.0  # the words beside a neuron's weights picture wrap at this width (or wider)
 
@@ -56,13 +56,20 @@ class WeightsPicture:
         if weights is None:
             # the hint sits in the empty square where the picture will appear
             self.image.hide()
-            caption.setText(wrap_text(WEIGHTS_HINT, caption.font(), ws - 12))
-            bounds = caption.boundingRect()
-            if bounds.width() > ws - 12 or bounds.height() > ws - 12:  # a small square: spill over
-                caption.setText(wrap_text(WEIGHTS_HINT, caption.font(), min(WEIGHTS_TEXT_WIDTH, room)))
+            # the words stay inside the square: in a small one, fewer of them in a smaller font
+            for text, pixels in ((WEIGHTS_HINT, 11), (WEIGHTS_HINT, 10), (WEIGHTS_HINT_SHORT, 10),
+                                 (WEIGHTS_HINT_SHORT, 9)):
+                caption.setFont(font(pixels))
+                caption.setText(wrap_text(text, caption.font(), ws - 12))
+                bounds = caption.boundingRect()
+                if bounds.width() <= ws - 12 and bounds.height() <= ws - 12:
+                    break
+            else:  # too small for any words: the legend's note says it too
+                caption.setText("")
             caption.setPos(wx + 6, wy + 6)
         else:
             w = weights
+            caption.setFont(font(11))
             limit = float(np.max(np.abs(w))) or 1.0
             self.image.setPixmap(rgba_pixmap(theme.diverging(w, limit).reshape(side, side, 4)))
             self.image.show()

@@ -17,6 +17,7 @@ VIEW_HELP = (
     "right-click a neuron to explain it."
 )
 WEIGHTS_HINT = "Click a neuron of the first hidden layer to see its weights here."
+WEIGHTS_HINT_SHORT = "Click a neuron of hidden 1 to see its weights."  # for a small square
 WEIGHTS_PICTURE_TIP = (
     "These are the selected neuron's 784 weights, one per pixel, laid out like the digit.<br>"
     "Orange pixels push it up when there is ink there, blue ones push it down:<br>"

@@ -1,0 +1,179 @@
+"""The window at every screen size: it fits, nothing overlaps, the pad is square, the legends are legible.
+
+Offscreen, Qt's screen is a stand-in; `screen_fit.set_available_size` makes the window believe in a
+screen of the size under test (its available area: the desktop less task bars).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtCore import QRect, QRectF
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from playground import screen_fit
+from playground.docks import default_size
+from playground.main_window import MainWindow
+from playground.session import Session
+
+SIZES = [(1280, 720), (1366, 768), (1024, 600)]
+
+
+@pytest.fixture
+def screen():
+    """Call with (width, height) to stand in a screen of that available size; undone afterwards."""
+    yield screen_fit.set_available_size
+    screen_fit.set_available_size(None)
+
+
+def _settle(qtbot, w: MainWindow) -> None:
+    qtbot.wait(40)  # queued layout requests and the ScreenFit's settling
+    w.layout().activate()
+    qtbot.wait(40)
+
+
+def _window(qtbot, screen, size, preset: str) -> MainWindow:
+    screen(size)
+    w = MainWindow(session=Session(preset=preset), remember=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    _settle(qtbot, w)
+    return w
+
+
+def _fits(w: MainWindow, size) -> bool:
+    frame = w.frameGeometry()
+    return frame.width() <= size[0] and frame.height() <= size[1]
+
+
+def _in_window(widget: QWidget, w: MainWindow) -> QRect:
+    return QRect(widget.mapTo(w, widget.rect().topLeft()), widget.size())
+
+
+def _shown_panels(w: MainWindow) -> list[tuple[str, QRect]]:
+    """The central widget and every docked dock the user can see (a tab behind another is not)."""
+    panels = [("centre", _in_window(w.centralWidget(), w))]
+    for dock in w.findChildren(QDockWidget):
+        if dock.isVisible() and not dock.isFloating() and not dock.visibleRegion().isEmpty():
+            panels.append((dock.objectName(), _in_window(dock, w)))
+    return panels
+
+
+def _assert_no_overlaps(w: MainWindow) -> None:
+    panels = _shown_panels(w)
+    inside = w.rect()
+    for name, rect in panels:
+        assert inside.contains(rect), (name, rect, inside)
+    for (a, ra), (b, rb) in itertools.combinations(panels, 2):
+        assert not ra.intersects(rb), (a, ra, b, rb)
+
+
+def _legend_rects(w: MainWindow) -> list[QRectF]:
+    legend = w.networkView.legend
+    rects = []
+    for entry in legend.entries.values():
+        for item in (entry.title, entry.lo, entry.bar, entry.hi):
+            if item.isVisible() and item.boundingRect().width() > 0:
+                rects.append(item.sceneBoundingRect())
+    for item in (legend.edge_text, legend.note):
+        rects.append(item.sceneBoundingRect())
+    return rects
+
+
+def _assert_legend_legible(w: MainWindow) -> None:
+    rects = _legend_rects(w)
+    scene = w.networkView.sceneRect()
+    for r in rects:
+        assert scene.contains(r), (r, scene)  # nothing runs off the view's edge
+    for a, b in itertools.combinations(rects, 2):
+        assert not a.intersects(b), (a, b)
+    picture = w.networkView.weights_picture
+    if picture is not None:  # the digit's weights square and its words stay above the legend
+        panel = picture.panel.sceneBoundingRect()
+        words = picture.caption.sceneBoundingRect()
+        assert not picture.caption.text() or panel.contains(words)
+        assert all(not panel.intersects(r) for r in rects), panel
+        hidden = w.networkView.layout_.layers[1]
+        assert panel.right() < hidden.centres[:, 0].min() - hidden.radius  # clear of hidden layer 1
+
+
+def _assert_pad_square_and_visible(w: MainWindow) -> None:
+    pad = w.digitPanel
+    canvas = pad.canvas
+    side = canvas.side
+    drawn = QRect(canvas.mapTo(w, canvas.rect().topLeft()), canvas.rect().size())
+    drawn.setWidth(side)  # the drawing square sits at the canvas's top left
+    drawn.setHeight(side)
+    assert side <= canvas.width() and side <= canvas.height()  # the whole square is on the canvas
+    dock = _in_window(w.digitsDock, w)
+    assert dock.contains(drawn) and w.rect().contains(drawn)
+    scroll = w.digitsDock.widget()  # the pad scrolls only when another dock squeezes it
+    assert scroll.verticalScrollBar().maximum() == 0 and scroll.horizontalScrollBar().maximum() == 0
+    for part in (pad.chart, pad.preview, pad.undoButton, pad.clearButton):
+        assert dock.contains(_in_window(part, w)), part.objectName()
+    for other in (pad.chart, pad.preview, pad.undoButton, pad.clearButton, pad.caption):
+        if other.isVisible():
+            assert not drawn.intersects(_in_window(other, w)), other.objectName()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_digits_fit_each_screen_with_a_square_pad_and_legible_legends(qtbot, screen, size):
+    w = _window(qtbot, screen, size, "3Blue1Brown digits")
+    assert default_size()[0] <= size[0] and default_size()[1] <= size[1]
+    assert _fits(w, size)
+    _assert_no_overlaps(w)
+    _assert_pad_square_and_visible(w)
+    _assert_legend_legible(w)
+    w.select_neuron(1, 3)  # the inspector comes to the front: its sliders and pictures
+    _settle(qtbot, w)
+    assert _fits(w, size)
+    _assert_no_overlaps(w)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_xor_with_a_neuron_selected_fits_each_screen(qtbot, screen, size):
+    w = _window(qtbot, screen, size, "XOR")
+    w.select_neuron(1, 0)
+    _settle(qtbot, w)
+    assert _fits(w, size)
+    _assert_no_overlaps(w)
+    _assert_legend_legible(w)
+    assert w.statusBar().geometry().bottom() < w.height()  # the status bar stays on the screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_showing_or_hiding_any_dock_never_makes_the_window_larger_than_the_screen(qtbot, screen, size):
+    w = _window(qtbot, screen, size, "XOR")
+    w.select_neuron(1, 0)
+    _settle(qtbot, w)
+    for dock in w.docks.all():
+        action = dock.toggleViewAction()
+        for _ in range(2):
+            action.trigger()
+            _settle(qtbot, w)
+            assert _fits(w, size), (dock.objectName(), w.size())
+
+
+def test_a_dock_that_grew_the_window_gives_the_room_back_when_hidden(qtbot, screen):
+    screen((1920, 1080))
+    w = MainWindow(session=Session(preset="3Blue1Brown digits"), remember=False)
+    qtbot.addWidget(w)
+    w.resize(1100, 560)
+    w.show()
+    qtbot.waitExposed(w)
+    _settle(qtbot, w)
+    before = w.size()
+    w.boundaryDock.toggleViewAction().trigger()  # View ▸ Decision boundary on digits
+    _settle(qtbot, w)
+    w.boundaryDock.toggleViewAction().trigger()
+    _settle(qtbot, w)
+    qtbot.waitUntil(lambda: w.size() == before)
+
+
+def test_the_window_is_kept_inside_a_small_screen_even_when_asked_for_more(qtbot, screen):
+    w = _window(qtbot, screen, (1024, 600), "XOR")
+    w.resize(1400, 900)
+    _settle(qtbot, w)
+    qtbot.waitUntil(lambda: _fits(w, (1024, 600)))
