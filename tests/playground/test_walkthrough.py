@@ -322,3 +322,21 @@ def test_digits_the_drawn_lines_carry_backprops_dC_dw(qtbot, digits):
             strongest = np.sort(np.abs(dW), axis=1)[:, -k:]
             drawn = np.sort(np.abs(fan.weights).reshape(dW.shape[0], k), axis=1)
             np.testing.assert_allclose(drawn, strongest, rtol=1e-6)
+
+
+def test_the_update_phase_shows_each_weights_change(qtbot):
+    s = _session("XOR")
+    w = _window(qtbot, s)
+    before = _params(s.network)
+    s.start_walkthrough()
+    while s.walkthrough.phase.kind != "update":
+        s.next_phase()
+    s.select_neuron(2, 0)
+    text = w.inspector.walkPanel.text()
+    change = s.network.weights[1][0] - before[1][0]
+    for k in range(2):
+        assert f": {float(change[k]):.4f}" in text
+    bias_change = float(s.network.biases[1][0] - before[3][0])
+    assert f"Δb = {bias_change:.4f}" in text
+    fan = w.networkView._edge_fans[1]  # the lines into the output show Δw too
+    np.testing.assert_allclose(fan.weights, change[fan.sources])
