@@ -1,4 +1,5 @@
-"""Icons drawn in code (no image files to ship): the neuron lab's and the gradient overlay's buttons."""
+"""Icons drawn in code (no image files to ship): the neuron lab's, the gradient overlay's and Step
+slowly's toolbar buttons."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from playground import theme
 
 
-def step_slowly_icon(side: int = 32) -> QIcon:
-    """Step slowly: a forward arrow over the layers, and the gradient's arrow coming back under them."""
+def _canvas(side: int) -> tuple[QPixmap, QPainter, float]:
+    """A transparent square to draw on, and the size of one unit of a 32-unit grid."""
     pixmap = QPixmap(side, side)
     pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    u = side / 32
+    return pixmap, p, side / 32
+
+
+def step_slowly_icon(side: int = 32) -> QIcon:
+    """Step slowly: a forward arrow over the layers, and the gradient's arrow coming back under them."""
+    pixmap, p, u = _canvas(side)
     p.setBrush(QColor(theme.TEXT))
     p.setPen(Qt.PenStyle.NoPen)
     for x in (5, 16, 27):  # three layers, one neuron each
@@ -31,11 +37,7 @@ def step_slowly_icon(side: int = 32) -> QIcon:
 
 def expression_graph_icon(side: int = 32) -> QIcon:
     """A tiny draw_dot picture for the lab's toolbar button: two values into an operator, one result."""
-    pixmap = QPixmap(side, side)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    u = side / 32
+    pixmap, p, u = _canvas(side)
     p.setPen(QPen(QColor(theme.TEXT), 1.6 * u))
     p.drawLine(int(9 * u), int(8 * u), int(17 * u), int(16 * u))
     p.drawLine(int(9 * u), int(24 * u), int(17 * u), int(16 * u))

@@ -79,7 +79,8 @@ class Session(Lab2D, Readout, QObject):
         self.startup_notice = ""  # why the session did not start as asked, for the status bar
         self.walkthrough: Walkthrough | None = None  # one training step shown in phases, see walkthrough.py
         self._walk_busy, self._walk_return = False, "activations"
-        for signal in (self.networkChanged, self.structureChanged):  # an edit, a Step, a new network
+        # an edit, a Step, a new network or new settings (another batch, another update): it is over
+        for signal in (self.networkChanged, self.structureChanged, self.settingsChanged):
             signal.connect(self._walk_interrupted)
         self._init_lab2d()  # the plane, hand-made data (lab2d.py)
         if preset is not None:

@@ -292,3 +292,51 @@ def test_the_whole_cost_is_refused_for_a_big_network(qtbot):
     assert not w.wholeCostAction.isEnabled() and not w.lab.costButton.isEnabled()
     w.show_whole_cost()
     assert "64" in w.statusBar().currentMessage() and w.lab.preset != "cost"
+
+
+def test_new_settings_end_the_walkthrough(qtbot):
+    s = _session("XOR")
+    s.start_walkthrough()
+    s.set_batch_size(8)  # another batch than the one on show
+    assert s.walkthrough is None
+    s.start_walkthrough()
+    s.set_learning_rate(0.01)  # another update than the caption's
+    assert s.walkthrough is None
+
+
+def test_digits_the_drawn_lines_carry_backprops_dC_dw(qtbot, digits):
+    w = _window(qtbot, digits)
+    view = w.networkView
+    digits.start_walkthrough()
+    X, _ = digits.walkthrough.X, digits.walkthrough.Y
+    side = 28
+    np.testing.assert_allclose(view.displayed_activations[0], X.mean(axis=0), rtol=1e-5, atol=1e-7)
+    assert view._input_image.pixmap().width() == side  # the batch's mean digit
+    while digits.walkthrough.phase.kind != "backward" or digits.walkthrough.phase.layer != 1:
+        digits.next_phase()
+    for layer, fan in enumerate(view._edge_fans, start=1):
+        dW = digits.walkthrough.step(layer).dW
+        np.testing.assert_allclose(fan.weights, dW[fan.targets, fan.sources], rtol=1e-6)
+        k = view._edges_per_neuron[layer - 1]
+        if k < dW.shape[1]:  # only the strongest drawn: by |∂C/∂w| now, not by |w|
+            strongest = np.sort(np.abs(dW), axis=1)[:, -k:]
+            drawn = np.sort(np.abs(fan.weights).reshape(dW.shape[0], k), axis=1)
+            np.testing.assert_allclose(drawn, strongest, rtol=1e-6)
+
+
+def test_the_update_phase_shows_each_weights_change(qtbot):
+    s = _session("XOR")
+    w = _window(qtbot, s)
+    before = _params(s.network)
+    s.start_walkthrough()
+    while s.walkthrough.phase.kind != "update":
+        s.next_phase()
+    s.select_neuron(2, 0)
+    text = w.inspector.walkPanel.text()
+    change = s.network.weights[1][0] - before[1][0]
+    for k in range(2):
+        assert f": {float(change[k]):.4f}" in text
+    bias_change = float(s.network.biases[1][0] - before[3][0])
+    assert f"Δb = {bias_change:.4f}" in text
+    fan = w.networkView._edge_fans[1]  # the lines into the output show Δw too
+    np.testing.assert_allclose(fan.weights, change[fan.sources])

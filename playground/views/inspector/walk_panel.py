@@ -49,11 +49,14 @@ class WalkPanel(QLabel):
         layer, index = selected
         rows = walk.neuron_report(layer, index)
         lines.append(format_report(rows) if rows else "This neuron is not reached yet in this phase.")
-        if walk.phase.kind == "backward" and layer >= walk.phase.layer >= 1:
-            dW = walk.step(layer).dW[index]
-            order = np.argsort(-np.abs(dW), kind="stable")[:SHOWN_GRADIENTS]
+        kind = walk.phase.kind
+        lines_lit = (kind == "backward" and layer >= walk.phase.layer) or (kind == "update" and walk.applied)
+        if layer >= 1 and lines_lit:
+            values = walk.edge_values(layer)[index]  # ∂C/∂w, or the change Δw the update made
+            order = np.argsort(-np.abs(values), kind="stable")[:SHOWN_GRADIENTS]
             names = self._session.input_labels(layer - 1)
-            more = f" (the {SHOWN_GRADIENTS} largest of {len(dW)})" if len(dW) > SHOWN_GRADIENTS else ""
-            lines.append(f"its incoming weights' ∂C/∂w{more}:")
-            lines += [f"&nbsp;&nbsp;w ← {names[k]}: {float(dW[k]):.4f}" for k in order]
+            n = len(values)
+            more = f" (the {SHOWN_GRADIENTS} largest of {n})" if n > SHOWN_GRADIENTS else ""
+            lines.append(f"its incoming weights' {'∂C/∂w' if kind == 'backward' else 'change Δw'}{more}:")
+            lines += [f"&nbsp;&nbsp;w ← {names[k]}: {float(values[k]):.4f}" for k in order]
         return "<br>".join(lines)

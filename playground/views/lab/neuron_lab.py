@@ -309,12 +309,16 @@ class NeuronLab(QWidget):
         neuron_expression(weights, bias, inputs, activation, input_labels)  # refuse bad input before changing
         self._explained = {"weights": weights, "bias": bias, "inputs": inputs, "activation": activation,
                            "title": title, "input_labels": input_labels}
-        if self.presetCombo.findData("explained") < 0:
-            self.presetCombo.addItem("Explained neuron (from the network)", "explained")
-        if self.preset == "explained":
+        self._show_own_preset("explained", "Explained neuron (from the network)")
+
+    def _show_own_preset(self, key: str, text: str) -> None:
+        """Show a preset made from the network ("explained", "cost"), adding it to the combo box first."""
+        if self.presetCombo.findData(key) < 0:
+            self.presetCombo.addItem(text, key)
+        if self.preset == key:
             self.forward()
         else:
-            self.show_preset("explained")
+            self.show_preset(key)
 
     def follow_explained(self, weights: Sequence[float], bias: float, inputs: Sequence[float],
                          title: str = "") -> None:
@@ -379,12 +383,7 @@ class NeuronLab(QWidget):
             raise ValueError("the whole cost is shown during Step slowly")
         cost_expression(walk.before, walk.X[:1], walk.Y[:1], self._session.cost_name)  # too big: refuse
         self._cost_batch = (walk.before.copy(), walk.X, walk.Y, self._session.cost_name)
-        if self.presetCombo.findData("cost") < 0:
-            self.presetCombo.addItem("The whole cost of the step (Step slowly)", "cost")
-        if self.preset == "cost":
-            self.forward()
-        else:
-            self.show_preset("cost")
+        self._show_own_preset("cost", "The whole cost of the step (Step slowly)")
         self.backward(animated=False)
 
     def _forget_cost(self) -> None:
