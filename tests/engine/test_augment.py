@@ -90,23 +90,10 @@ def _reference_neighbours(img: np.ndarray, pick) -> np.ndarray:
     return out
 
 
-def reference_augment_digits(
-    X: np.ndarray,
-    rng: np.random.Generator,
-    *,
-    max_shift: float = 2.0,
-    max_rotation: float = 12.0,
-    max_scale: float = 0.12,
-    thickness: float = 0.5,
-) -> np.ndarray:
+def reference_augment_digits(X, rng, *, max_shift=2.0, max_rotation=12.0, max_scale=0.12, thickness=0.5):
     """The plain version engine.augment replaced (np.pad, float64 coordinates, 3-index gathers)."""
-    X = np.asarray(X)
     n = len(X)
-    if n == 0:
-        return X.copy()
-    if X.ndim != 2 or X.shape[1] != SIDE * SIDE:
-        raise ValueError(f"augment_digits expects (n, 784) digits, got shape {X.shape}")
-    imgs = X.reshape(n, SIDE, SIDE).astype(np.float32)
+    imgs = np.asarray(X).reshape(n, SIDE, SIDE).astype(np.float32)
 
     # stroke thickness: t > 0 bolder, t < 0 thinner (eroding less, or thin strokes would vanish)
     t = rng.uniform(-0.5 * thickness, thickness, size=(n, 1, 1)).astype(np.float32)
