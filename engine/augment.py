@@ -12,15 +12,25 @@ from __future__ import annotations
 import numpy as np
 
 SIDE = 28
+FRAMED = SIDE + 3  # one blank pixel before the picture, two after: every bilinear corner lands inside
+_CENTRE = (SIDE - 1) / 2.0
+_YY, _XX = (g.astype(np.float32) - np.float32(_CENTRE) for g in np.mgrid[0:SIDE, 0:SIDE])
+# Why it is fast (bench/digits.py): float32 throughout, each image's affine map folded into four numbers
+# so a pixel's source is two multiply-adds, one flat gather per bilinear corner instead of 3-index fancy
+# indexing, and the stroke change computed only in the direction each image needs (no np.pad).
 
 
-def _neighbours(img: np.ndarray, pick) -> np.ndarray:
-    """Elementwise pick (np.maximum or np.minimum) of each pixel and its 4 neighbours; (b, 28, 28)."""
-    fill = 0.0 if pick is np.maximum else 1.0  # outside the picture: no ink for max, ignore for min
-    p = np.pad(img, ((0, 0), (1, 1), (1, 1)), constant_values=fill)
-    out = img
-    for dy, dx in ((0, 1), (2, 1), (1, 0), (1, 2)):
-        out = pick(out, p[:, dy : dy + SIDE, dx : dx + SIDE])
+def _spread(img: np.ndarray, pick) -> np.ndarray:
+    """pick (np.maximum or np.minimum) of each pixel and its 4 neighbours, for (b, 28, 28) images.
+
+    At the border the missing neighbours are left out, which is what a frame of 0 (for maximum: no
+    ink) or 1 (for minimum: no effect) around ink values in [0, 1] would give.
+    """
+    out = img.copy()
+    pick(out[:, 1:, :], img[:, :-1, :], out=out[:, 1:, :])
+    pick(out[:, :-1, :], img[:, 1:, :], out=out[:, :-1, :])
+    pick(out[:, :, 1:], img[:, :, :-1], out=out[:, :, 1:])
+    pick(out[:, :, :-1], img[:, :, 1:], out=out[:, :, :-1])
     return out
 
 
@@ -44,39 +54,47 @@ def augment_digits(
         return X.copy()
     if X.ndim != 2 or X.shape[1] != SIDE * SIDE:
         raise ValueError(f"augment_digits expects (n, 784) digits, got shape {X.shape}")
-    imgs = X.reshape(n, SIDE, SIDE).astype(np.float32)
+    imgs = X.reshape(n, SIDE, SIDE).astype(np.float32)  # a copy, changed in place below
+    f32 = np.float32
 
-    # stroke thickness: t > 0 bolder, t < 0 thinner (eroding less, or thin strokes would vanish)
-    t = rng.uniform(-0.5 * thickness, thickness, size=(n, 1, 1)).astype(np.float32)
-    bold = _neighbours(imgs, np.maximum)
-    thin = _neighbours(imgs, np.minimum)
-    imgs = np.where(t > 0, imgs + t * (bold - imgs), imgs - t * (thin - imgs))
+    # the random draws, in a fixed order (a seeded run is reproducible)
+    t = rng.uniform(-0.5 * thickness, thickness, size=n).astype(f32)
+    angle = np.deg2rad(rng.uniform(-max_rotation, max_rotation, size=n))
+    scale = rng.uniform(1.0 - max_scale, 1.0 + max_scale, size=n)
+    shift = rng.uniform(-max_shift, max_shift, size=(2, n))
 
-    # affine map, applied backwards: for every output pixel, where in the source does it come from?
-    angle = np.deg2rad(rng.uniform(-max_rotation, max_rotation, size=(n, 1, 1)))
-    scale = rng.uniform(1.0 - max_scale, 1.0 + max_scale, size=(n, 1, 1))
-    shift = rng.uniform(-max_shift, max_shift, size=(2, n, 1, 1))
-    centre = (SIDE - 1) / 2.0
-    yy, xx = np.mgrid[0:SIDE, 0:SIDE].astype(np.float64) - centre
-    cos, sin = np.cos(angle) / scale, np.sin(angle) / scale
-    ux, uy = xx - shift[0], yy - shift[1]
-    src_x = cos * ux + sin * uy + centre
-    src_y = -sin * ux + cos * uy + centre
+    # stroke thickness: t > 0 bolder, t < 0 thinner (eroding less, or thin strokes would vanish):
+    # a blend of |t| towards the dilation or the erosion, each computed only for the images that use it
+    for chosen, pick in ((t > 0, np.maximum), (t < 0, np.minimum)):
+        if chosen.any():
+            part = imgs[chosen]
+            part += np.abs(t[chosen])[:, None, None] * (_spread(part, pick) - part)
+            imgs[chosen] = part
 
-    # bilinear interpolation; a one-pixel zero frame makes everything outside the picture blank
-    padded = np.pad(imgs, ((0, 0), (1, 1), (1, 1)))
-    src_x = np.clip(src_x, -1.0, SIDE)  # beyond the frame on every side: blank
-    src_y = np.clip(src_y, -1.0, SIDE)
-    x0 = np.floor(src_x)
-    y0 = np.floor(src_y)
-    fx = (src_x - x0).astype(np.float32)
-    fy = (src_y - y0).astype(np.float32)
-    x0 = x0.astype(np.int64) + 1  # + 1: the frame
-    y0 = y0.astype(np.int64) + 1
-    x1 = np.minimum(x0 + 1, SIDE + 1)
-    y1 = np.minimum(y0 + 1, SIDE + 1)
-    b = np.arange(n)[:, None, None]
-    out = (1 - fy) * ((1 - fx) * padded[b, y0, x0] + fx * padded[b, y0, x1]) + fy * (
-        (1 - fx) * padded[b, y1, x0] + fx * padded[b, y1, x1]
-    )
-    return np.clip(out, 0.0, 1.0).reshape(n, SIDE * SIDE).astype(X.dtype, copy=False)
+    # affine map, applied backwards: output pixel (x, y) comes from source (a x + b y + c, -b x + a y + d),
+    # coordinates relative to the centre; rotation and scale in a, b, the shift in c, d
+    a = (np.cos(angle) / scale).astype(f32)[:, None, None]
+    b = (np.sin(angle) / scale).astype(f32)[:, None, None]
+    sx, sy = shift.astype(f32)
+    c = (_CENTRE - a[:, 0, 0] * sx - b[:, 0, 0] * sy)[:, None, None]
+    d = (_CENTRE + b[:, 0, 0] * sx - a[:, 0, 0] * sy)[:, None, None]
+    src_x = a * _XX + b * _YY + c
+    src_y = a * _YY - b * _XX + d
+    np.clip(src_x, -1.0, SIDE, out=src_x)  # beyond the frame on every side: blank
+    np.clip(src_y, -1.0, SIDE, out=src_y)
+
+    # bilinear interpolation from a zero-framed copy, by flat indices (one gather per corner)
+    framed = np.zeros((n, FRAMED, FRAMED), f32)
+    framed[:, 1 : SIDE + 1, 1 : SIDE + 1] = imgs
+    flat = framed.reshape(-1)
+    x0, y0 = np.floor(src_x), np.floor(src_y)
+    fx, fy = src_x - x0, src_y - y0
+    corner = (y0.astype(np.intp) + 1) * FRAMED + (x0.astype(np.intp) + 1)  # + 1: the frame
+    corner += (np.arange(n, dtype=np.intp) * (FRAMED * FRAMED))[:, None, None]
+    top_left = flat[corner]
+    top = top_left + fx * (flat[corner + 1] - top_left)
+    bottom_left = flat[corner + FRAMED]
+    bottom = bottom_left + fx * (flat[corner + FRAMED + 1] - bottom_left)
+    out = top + fy * (bottom - top)
+    np.clip(out, 0.0, 1.0, out=out)
+    return out.reshape(n, SIDE * SIDE).astype(X.dtype, copy=False)

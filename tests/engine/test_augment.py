@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.augment import augment_digits
+from engine.augment import SIDE, augment_digits
 
 
 def _centre_of_mass(img: np.ndarray) -> np.ndarray:
@@ -75,3 +75,75 @@ def test_bad_shapes_are_refused_and_empty_batches_pass():
     with pytest.raises(ValueError, match="784"):
         augment_digits(np.zeros((2, 100)), np.random.default_rng(0))
     assert augment_digits(np.zeros((0, 784), np.float32), np.random.default_rng(0)).shape == (0, 784)
+
+
+# --- the fast version against the plain one it replaced ------------------------------------------------
+
+
+def _reference_neighbours(img: np.ndarray, pick) -> np.ndarray:
+    """Elementwise pick (np.maximum or np.minimum) of each pixel and its 4 neighbours; (b, 28, 28)."""
+    fill = 0.0 if pick is np.maximum else 1.0  # outside the picture: no ink for max, ignore for min
+    p = np.pad(img, ((0, 0), (1, 1), (1, 1)), constant_values=fill)
+    out = img
+    for dy, dx in ((0, 1), (2, 1), (1, 0), (1, 2)):
+        out = pick(out, p[:, dy : dy + SIDE, dx : dx + SIDE])
+    return out
+
+
+def reference_augment_digits(X, rng, *, max_shift=2.0, max_rotation=12.0, max_scale=0.12, thickness=0.5):
+    """The plain version engine.augment replaced (np.pad, float64 coordinates, 3-index gathers)."""
+    n = len(X)
+    imgs = np.asarray(X).reshape(n, SIDE, SIDE).astype(np.float32)
+
+    # stroke thickness: t > 0 bolder, t < 0 thinner (eroding less, or thin strokes would vanish)
+    t = rng.uniform(-0.5 * thickness, thickness, size=(n, 1, 1)).astype(np.float32)
+    bold = _reference_neighbours(imgs, np.maximum)
+    thin = _reference_neighbours(imgs, np.minimum)
+    imgs = np.where(t > 0, imgs + t * (bold - imgs), imgs - t * (thin - imgs))
+
+    # affine map, applied backwards: for every output pixel, where in the source does it come from?
+    angle = np.deg2rad(rng.uniform(-max_rotation, max_rotation, size=(n, 1, 1)))
+    scale = rng.uniform(1.0 - max_scale, 1.0 + max_scale, size=(n, 1, 1))
+    shift = rng.uniform(-max_shift, max_shift, size=(2, n, 1, 1))
+    centre = (SIDE - 1) / 2.0
+    yy, xx = np.mgrid[0:SIDE, 0:SIDE].astype(np.float64) - centre
+    cos, sin = np.cos(angle) / scale, np.sin(angle) / scale
+    ux, uy = xx - shift[0], yy - shift[1]
+    src_x = cos * ux + sin * uy + centre
+    src_y = -sin * ux + cos * uy + centre
+
+    # bilinear interpolation; a one-pixel zero frame makes everything outside the picture blank
+    padded = np.pad(imgs, ((0, 0), (1, 1), (1, 1)))
+    src_x = np.clip(src_x, -1.0, SIDE)  # beyond the frame on every side: blank
+    src_y = np.clip(src_y, -1.0, SIDE)
+    x0 = np.floor(src_x)
+    y0 = np.floor(src_y)
+    fx = (src_x - x0).astype(np.float32)
+    fy = (src_y - y0).astype(np.float32)
+    x0 = x0.astype(np.int64) + 1  # + 1: the frame
+    y0 = y0.astype(np.int64) + 1
+    x1 = np.minimum(x0 + 1, SIDE + 1)
+    y1 = np.minimum(y0 + 1, SIDE + 1)
+    b = np.arange(n)[:, None, None]
+    out = (1 - fy) * ((1 - fx) * padded[b, y0, x0] + fx * padded[b, y0, x1]) + fy * (
+        (1 - fx) * padded[b, y1, x0] + fx * padded[b, y1, x1]
+    )
+    return np.clip(out, 0.0, 1.0).reshape(n, SIDE * SIDE).astype(X.dtype, copy=False)
+
+
+@pytest.mark.parametrize("settings", [
+    {},  # the recipe's defaults
+    {"max_shift": 4.0, "max_rotation": 40.0, "max_scale": 0.3, "thickness": 0.9},
+    {**NONE, "thickness": 0.8},
+    {**NONE, "max_rotation": 90.0},
+])
+def test_the_fast_augmentation_gives_what_the_plain_one_gives(settings):
+    from engine.datasets import mnist
+
+    digits = mnist.load_bundled().X_train[:300]
+    noise = np.random.default_rng(7).random((20, 784), dtype=np.float32)  # ink right up to the border
+    for X in (digits, noise):
+        fast = augment_digits(X, np.random.default_rng(3), **settings)
+        plain = reference_augment_digits(X, np.random.default_rng(3), **settings)
+        np.testing.assert_allclose(fast, plain, atol=2e-5)
+        assert fast.dtype == X.dtype

@@ -313,24 +313,52 @@ def test_the_shipped_model_reaches_97_percent_and_its_readme_says_so(bundled):
     assert (net.activation, net.output) == (r["activation"], r["output"])
 
 
+# How close a retrain comes to the shipped model. Bit for bit holds only on the same CPU kernels: OpenBLAS
+# picks its kernels by CPU (OPENBLAS_CORETYPE), their roundings differ in the last bits, and over 8,460
+# steps that grows into other weights of about the same quality (97.8-98.1% here, 98.1% shipped). Six of
+# the 1,000 test digits is the spread seen between such runs; more would mean the recipe changed.
+RETRAIN_TOLERANCE = 0.006
+
+
 @pytest.mark.slow
-def test_the_defaults_reproduce_the_shipped_model(tmp_path, bundled):
-    # Run as a user would, in a shell where OpenBLAS may use two threads: `train` must pin it to one
-    # (for the training and for the evaluation whose test cost goes into the file), or the bytes differ.
+def test_the_defaults_retrain_a_model_as_good_as_the_shipped_one(tmp_path, bundled):
+    # as a user would run it, in a shell where OpenBLAS may use two threads (`train` pins it to one)
     out = tmp_path / "digits.npz"
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "2"}
     command = [sys.executable, "main.py", "train", "--dataset", "digits", "--out", str(out), "--json"]
-    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr
     metrics = json.loads(run.stdout)
     shipped, retrained = load(MODEL), load(out)
     shipped_accuracy = float(np.mean(shipped.predict(bundled.X_test) == bundled.labels_test))
-    assert metrics["test_accuracy"] == pytest.approx(shipped_accuracy, abs=0.002)
-    pairs = list(zip(retrained.weights + retrained.biases, shipped.weights + shipped.biases, strict=True))
-    for a, b in pairs:
-        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-3)  # another BLAS may round a little differently
-    if all(np.array_equal(a, b) for a, b in pairs):
-        assert out.read_bytes() == MODEL.read_bytes()  # same numbers: the very same file
+    accuracy = float(np.mean(retrained.predict(bundled.X_test) == bundled.labels_test))
+    assert accuracy == metrics["test_accuracy"]  # the file holds what the run reported
+    assert accuracy >= 0.975
+    assert accuracy == pytest.approx(shipped_accuracy, abs=RETRAIN_TOLERANCE)
+    assert (retrained.sizes, retrained.activation, retrained.output) == (
+        shipped.sizes, shipped.activation, shipped.output)
+
+
+SHORT_RECIPE = ["train", "--dataset", "digits", "--hidden", "48", "--epochs", "1", "--json"]
+
+
+def test_a_short_recipe_is_reproducible_bit_for_bit_on_any_number_of_threads(tmp_path):
+    # The same command on the same machine gives the very same file, whatever OpenBLAS is allowed to use
+    # (and with the augmentation on, which draws from the trainer's own seeded generator).
+    files = []
+    for k, threads in enumerate(("1", "2", "2")):
+        out = tmp_path / f"run{k}.npz"
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads}
+        run = subprocess.run([sys.executable, "main.py", *SHORT_RECIPE, "--out", str(out)], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        assert json.loads(run.stdout)["augment"] is True
+        files.append(out.read_bytes())
+    assert files[0] == files[1] == files[2]
+    other_seed = tmp_path / "seed1.npz"
+    run = subprocess.run([sys.executable, "main.py", *SHORT_RECIPE, "--seed", "1", "--out", str(other_seed)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and other_seed.read_bytes() != files[0]  # the comparison can fail
 
 
 def test_a_second_ctrl_c_stops_a_stuck_download_at_once(monkeypatch, capsys):
