@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.big_model import memory_warning
+from playground.damaged_download import offer_repair
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
 from playground.download_dialog import DownloadDialog
 from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
@@ -136,6 +138,8 @@ class MainWindow(QMainWindow):
         # would take the letters as text)
         self.networkView.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.networkView.setFocus()
+        if session.dataset.notice:  # once the window is up, offer to repair a damaged download
+            QTimer.singleShot(0, lambda: offer_repair(self, session.dataset.notice, self.download_mnist))
         self.statusBar().showMessage(session.startup_notice or (
             f"Preset “{session.preset_name or 'custom'}”. Press Step (S) or Run (Space) to train; "
             "click a neuron to inspect it."), 15000)
@@ -444,6 +448,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ files
     def open_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "Network models (*.npz)")
+        warning = memory_warning(path) if path else None
+        yes = QMessageBox.StandardButton.Yes
+        if warning and QMessageBox.question(self, "A very large model", warning) != yes:
+            return
         if path and self.session.user_data and QMessageBox.question(
                 self, "Replace your data?", "Opening a model brings its own data and replaces the data you "
                 "made or loaded here. Open it anyway?") != QMessageBox.StandardButton.Yes:

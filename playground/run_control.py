@@ -189,6 +189,7 @@ class RunControl:
                 self.trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
             else:
                 apply_edit(self.trainer.network, edit)
+                self.trainer.weights_edited()  # the divergence guard must not restore from before it
             return
         self._edit_seq += 1
         if edit[0] != "lr":

@@ -93,6 +93,7 @@ class Session(Lab2D, Readout, QObject):
                     break
             if self.preset_name != name:
                 self.startup_notice = f"{problems[0]} Showing “{self.preset_name}” instead."
+            self.startup_notice = " ".join(filter(None, [self.dataset.notice, self.startup_notice]))
             self.message.disconnect(problems.append)
 
     # ------------------------------------------------------------------ reading (the rest: Readout)
@@ -388,6 +389,7 @@ class Session(Lab2D, Readout, QObject):
             self.message.emit("Leave the step-by-step walkthrough (Esc) before you Run.")
             return
         self.trainer.network.copy_parameters_from(self.network)  # paused, the shown network is the truth
+        self.trainer.weights_edited()
         test = self.trainer.dataset  # the Trainer's: hand-made points without a test split use their own
         self._training = TrainingRun(self.trainer, test.X_test, test.Y_test, self.epochs)
         self._training.snapshot.connect(self._take_snapshot)

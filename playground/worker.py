@@ -131,6 +131,7 @@ class TrainingWorker(QObject):
                 self._trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
             else:
                 apply_edit(self._trainer.network, edit)
+                self._trainer.weights_edited()  # the divergence guard must not restore from before it
             self._applied_edit = seq
 
     def _publish(self, costs: list[float], epochs: list, reason: str) -> bool:

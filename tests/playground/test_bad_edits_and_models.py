@@ -72,3 +72,19 @@ def test_a_model_whose_output_does_not_fit_cross_entropy_opens_with_mse_and_says
     assert again.sizes == [784, 12, 10] and again.output == "tanh"
     assert all(np.array_equal(a, b) for a, b in zip(again.weights, session.network.weights, strict=True))
     session.shutdown()
+
+
+def test_a_divergence_right_after_an_edit_keeps_the_edit(xor):
+    # The Trainer restores the weights from before an explosion; an edit made since its last checkpoint
+    # is the user's, so the restore must start from it (Trainer.weights_edited), not undo it.
+    xor.set_optimizer("sgd")
+    for _ in range(40):
+        xor.step()
+    assert xor.set_weight(1, 0, 1, 2.5)
+    said = []
+    xor.message.connect(said.append)
+    xor.set_learning_rate(1e4)  # the same Trainer, a new rate
+    xor.step()
+    assert said and "exploded" in said[-1]
+    assert xor.network.weights[0][0, 1] == 2.5
+    assert xor.network.parameters_finite()
