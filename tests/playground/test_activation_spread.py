@@ -8,16 +8,7 @@ import pytest
 
 from engine.network import Network
 from playground.session import Session
-from playground.views.inspector.inspector import NeuronInspector
-
-
-def _inspector(qtbot, session: Session) -> NeuronInspector:
-    inspector = NeuronInspector(session)
-    qtbot.addWidget(inspector)
-    inspector.resize(420, 800)
-    inspector.show()
-    qtbot.waitExposed(inspector)
-    return inspector
+from tests.playground.test_inspector import _inspector
 
 
 def _probe_z(session: Session, layer: int, index: int) -> np.ndarray:

@@ -165,15 +165,16 @@ class ActivationPlot(pg.PlotWidget):
             biggest = float(np.max(self._slope.getData()[1]))
             self.flat_share = float(np.mean(slopes <= FLAT * biggest)) if biggest > 0 else 0.0
             word = "dead (z ≤ 0)" if self.name == "relu" else "flat (f′ ≈ 0)"
-            note = f"{100 * self.flat_share:.0f}% of {len(self.spread)} samples: {word}"
+            note = f"{100 * self.flat_share:.0f}% of {len(self.spread)} {word}"
         self._spread_note = note
-        self._set_title(f"{self._title}, f′ dashed · bars: {note}")
+        self._set_title(f"{self._title}, f′ dashed · bars: z, {note}")
 
     def _set_title(self, text: str) -> None:
         plot = self.getPlotItem()
         if plot.titleLabel.text != text:
             plot.setTitle(text, color=theme.TEXT_DIM, size="9pt")
             plot.titleLabel.setMinimumWidth(1)  # a narrow inspector cuts the title, not the plot
+            plot.titleLabel.setPreferredWidth(1)
 
     def curve(self) -> tuple[np.ndarray, np.ndarray]:
         x, y = self._curve.getData()
