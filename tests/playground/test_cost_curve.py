@@ -187,3 +187,18 @@ def test_the_main_window_docks_it_beside_the_cost_plot(qtbot):
     window.select_weight(1, 0, None)
     assert plot.parameter == (1, 0, None) and not plot.hint_shown()
     window.session.shutdown()
+
+
+def test_the_screenshot_flags_select_a_weight_and_turn_the_overlay_on(qapp, tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    from playground.app import main
+
+    plain, shot = tmp_path / "plain.png", tmp_path / "shot.png"
+    assert main(["--screenshot", str(plain), "--preset", "XOR", "--steps", "0"]) == 0
+    assert main(["--screenshot", str(shot), "--preset", "XOR", "--steps", "0", "--select-weight", "2,0,b",
+                 "--overlay"]) == 0
+    a, b = QImage(str(plain)), QImage(str(shot))
+    assert a.size() == b.size() and a != b
+    assert main(["--screenshot", str(shot), "--select-weight", "1,x"]) == 2
+    assert "--select-weight wants LAYER,NEURON,SOURCE" in capsys.readouterr().err

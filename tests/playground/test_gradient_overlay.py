@@ -6,32 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
 
 from engine.network import Network
 from playground import theme
 from playground.session import Session
 from playground.views.network.network_view import NetworkView
-
-
-def _view(qtbot, session: Session) -> NetworkView:
-    view = NetworkView(session)
-    qtbot.addWidget(view)
-    view.resize(1000, 640)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
-def _grab(view: NetworkView) -> np.ndarray:
-    image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
-    h, w = image.height(), image.width()
-    data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(h, image.bytesPerLine())
-    return data[:, : 3 * w].reshape(h, w, 3).copy()
-
-
-def _pixel(pixels: np.ndarray, point: QPointF) -> np.ndarray:
-    return pixels[int(round(point.y())), int(round(point.x()))].astype(int)
+from tests.playground.test_network_view import _grab, _pixel, _view  # the same view, grabbed the same way
 
 
 def _engine(session: Session):

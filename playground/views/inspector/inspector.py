@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from playground import theme
+from playground.probe_gradients import probe_backprop
 from playground.session import Session
 from playground.views.inspector.activation_plot import ActivationPlot
+from playground.views.inspector.nudge import NudgePanel
 from playground.views.inspector.sliders import (
     DEFAULT_LIMIT,
     MANY_INPUTS,
@@ -134,6 +136,8 @@ class NeuronInspector(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body.addWidget(self.scroll, 1)
+        self.nudgePanel = NudgePanel(session)  # its weights and bias ranked by |∂C/∂w|, and a nudge
+        body.addWidget(self.nudgePanel)
 
         self.explainButton = QPushButton("Explain this neuron")
         self.explainButton.setObjectName("explainButton")
@@ -329,7 +333,9 @@ class NeuronInspector(QWidget):
         if name == "softmax":
             zs = s.weighted_sums()[layer - 1]
             others = np.delete(np.asarray(zs, dtype=float), index)
-        self.activationPlot.show_neuron(name, z, a, others)
+        # where this neuron's z falls for the probe batch (f′ there: saturated? dead?)
+        spread = probe_backprop(s).zs[layer - 1][:, index]
+        self.activationPlot.show_neuron(name, z, a, others, spread)
         if not self.imageRow.isHidden():
             self._show_pictures(w, inputs)
 

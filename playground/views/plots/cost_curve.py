@@ -40,7 +40,7 @@ TIP = ("The cost C on a fixed sample of the training data, if only the selected 
 # What the arrow is, for each optimiser: honest about the ones whose step is not −lr·∂C/∂w
 OPTIMIZER_NOTES = {
     "sgd": "arrow: SGD's step −lr·∂C/∂w on these samples",
-    "momentum": "arrow: −lr·∂C/∂w, only the gradient's part of momentum's step",
+    "momentum": "arrow: −lr·∂C/∂w, the gradient's part of momentum's step",
     "adam": "arrow: plain SGD's step −lr·∂C/∂w; Adam's own step differs",
 }
 OPTIMIZER_TIPS = {
@@ -231,6 +231,7 @@ class CostCurve(pg.PlotWidget):
         self._label("step", f"step −lr·∂C/∂{w} = {self.step:+.3g} → C = {after:.4f}")
         plot.setTitle(OPTIMIZER_NOTES.get(s.optimizer_name, ""), color=theme.TEXT_DIM, size="8pt")
         plot.titleLabel.setMinimumWidth(1)  # a narrow dock cuts the note short rather than the plot
+        plot.titleLabel.setPreferredWidth(1)
         self.setToolTip(TIP + OPTIMIZER_TIPS.get(s.optimizer_name, ""))
 
     def _label(self, name: str, text: str) -> None:
