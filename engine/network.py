@@ -9,6 +9,11 @@ Layer 0 is the input. Layer l >= 1 computes, for a whole batch X at once (one sa
 "weight j of neuron i in layer l" is simply `net.weights[l-1][i, j]`. The arrays are plain numpy arrays,
 edited in place by sliders and optimisers; nothing here replaces them (so a view holding one stays live).
 
+Speed: `gradients` and `step` write the forward pass and the δs (and `step` its gradients) into
+arrays made once per thread and batch size and reused on every call, so a training step allocates
+next to nothing; what they return is always fresh. `backprop` and `backward_steps` return everything
+they compute, so they use new arrays. The numbers are the same either way, bit for bit.
+
 Backprop (`backward_steps`, the one implementation; `gradients`, `backprop` and `step` build on it)
 walks the same layers backwards with δ(l) = dC/dz(l):
 
@@ -225,12 +230,13 @@ class Network:
     def _workspace(self, n: int) -> _Workspace:
         """This thread's arrays for batches of n samples (a thread of its own: the window may compute
         a gradient on a network while nothing else does, but never shares arrays with a worker)."""
+        cache = self.__dict__.setdefault("_work", {})  # (also for a network made without __init__)
         key = (threading.get_ident(), n)
-        work = self._work.get(key)
+        work = cache.get(key)
         if work is None:
-            if len(self._work) >= 4:  # batch sizes come and go (the last batch of an epoch, a probe)
-                self._work.clear()
-            work = self._work[key] = _Workspace(self.sizes, n, self.dtype)
+            if len(cache) >= 4:  # batch sizes come and go (the last batch of an epoch, a probe)
+                cache.clear()
+            work = cache[key] = _Workspace(self.sizes, n, self.dtype)
         return work
 
     def forward(self, X) -> np.ndarray:
