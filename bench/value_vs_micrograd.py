@@ -152,22 +152,15 @@ def moons_demo(side: str, X, y, steps: int = 100) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs of the moons demo per side (~1 min each)")
+    parser.add_argument("--runs", type=int, default=3, help="moons demo runs per side (0: skip)")
     args = parser.parse_args()
     X, y = make_moons()
     machine = platform.processor() or platform.machine()
     print(f"{machine}, Python {platform.python_version()}, micrograd 0.1.0")
     print("medians, the two sides alternating\n")
 
-    times = {side: [] for side in SIDES}
-    results = {}
-    for _ in range(15):
-        for side in SIDES:
-            seconds, value, grads = forward_backward(side, X, y)
-            times[side].append(seconds)
-            results[side] = (value, grads)
-    ours, theirs = (statistics.median(times[s]) for s in SIDES)
-    (loss_a, grads_a), (loss_b, grads_b) = results.values()
+    (ours, theirs), results = alternate(15, forward_backward, X, y)
+    (_, loss_a, grads_a), (_, loss_b, grads_b) = results
     grad_diff = max(abs(a - b) for a, b in zip(grads_a, grads_b, strict=True))
     print("1. forward + backward, MLP 2-16-16-1 (ReLU), 100 points, squared error")
     print(f"   engine.Value {ours * 1e3:7.2f} ms   micrograd {theirs * 1e3:7.2f} ms   "
@@ -175,31 +168,36 @@ def main() -> None:
     print(f"   loss {loss_a:.12f} vs {loss_b:.12f}; largest gradient difference {grad_diff:.1e}")
     # the same with Python's garbage collector off on both sides: the ops and backward alone. Most of
     # the gap above is the collector's: micrograd feeds it ~6 objects per node, engine.Value 1.
-    times = {side: [] for side in SIDES}
-    for _ in range(15):
-        for side in SIDES:
-            gc.disable()
-            try:
-                times[side].append(forward_backward(side, X, y)[0])
-            finally:
-                gc.enable()
-    ours, theirs = (statistics.median(times[s]) for s in SIDES)
+    (ours, theirs), _ = alternate(15, forward_backward, X, y, collector=False)
     print(f"   collector off: engine.Value {ours * 1e3:6.2f} ms   micrograd {theirs * 1e3:6.2f} ms   "
           f"speed-up {theirs / ours:4.2f}x\n")
 
-    times = {side: [] for side in SIDES}
-    for _ in range(args.runs):
-        for side in SIDES:
-            seconds, value, acc = moons_demo(side, X, y)
-            times[side].append(seconds)
-            results[side] = (value, acc)
-    ours, theirs = (statistics.median(times[s]) for s in SIDES)
-    (loss_a, acc_a), (loss_b, acc_b) = results.values()
+    if args.runs < 1:
+        return
+    (ours, theirs), results = alternate(args.runs, moons_demo, X, y)
+    (_, loss_a, acc_a), (_, loss_b, acc_b) = results
     print("2. micrograd's moons demo: MLP 2-16-16-1, SVM loss + L2 1e-4, 100 SGD steps")
     print(f"   engine.Value {ours:6.3f} s   micrograd {theirs:6.3f} s   speed-up {theirs / ours:4.2f}x   "
           "(target >= 5x)")
     print(f"   final loss {loss_a:.12f} vs {loss_b:.12f} (difference {abs(loss_a - loss_b):.1e}; "
           f"target <= 1e-9), accuracy {acc_a:.0%} vs {acc_b:.0%}")
+
+
+def alternate(runs: int, workload, X, y, collector: bool = True) -> tuple[tuple[float, float], list]:
+    """Median seconds of each side over `runs` rounds (the sides alternating), and each side's last
+    result; workload(side, X, y) returns (seconds, ...)."""
+    times = {side: [] for side in SIDES}
+    last = {}
+    for _ in range(runs):
+        for side in SIDES:
+            if not collector:
+                gc.disable()
+            try:
+                last[side] = workload(side, X, y)
+            finally:
+                gc.enable()
+            times[side].append(last[side][0])
+    return tuple(statistics.median(times[s]) for s in SIDES), [last[s] for s in SIDES]
 
 
 if __name__ == "__main__":

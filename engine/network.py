@@ -9,6 +9,11 @@ Layer 0 is the input. Layer l >= 1 computes, for a whole batch X at once (one sa
 "weight j of neuron i in layer l" is simply `net.weights[l-1][i, j]`. The arrays are plain numpy arrays,
 edited in place by sliders and optimisers; nothing here replaces them (so a view holding one stays live).
 
+Speed: `gradients` and `step` write the forward pass and the δs (and `step` its gradients) into
+arrays made once per thread and batch size and reused on every call, so a training step allocates
+next to nothing; what they return is always fresh. `backprop` and `backward_steps` return everything
+they compute, so they use new arrays. The numbers are the same either way, bit for bit.
+
 Backprop (`backward_steps`, the one implementation; `gradients`, `backprop` and `step` build on it)
 walks the same layers backwards with δ(l) = dC/dz(l):
 
@@ -19,6 +24,7 @@ walks the same layers backwards with δ(l) = dC/dz(l):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -37,6 +43,18 @@ class BackwardStep(NamedTuple):
     delta: np.ndarray  # δ = dC/dz of this layer's neurons, (n samples, size of layer)
     dW: np.ndarray  # dC/dW, the shape of weights[layer-1]: δᵀ · a(layer−1)
     db: np.ndarray  # dC/db, the shape of biases[layer-1]: δ summed over the samples
+
+
+class _Workspace:
+    """Arrays one batch size needs on the way through the network, made once and written over by every
+    call (`out=`): each layer's z, a and δ, and, for `step`, the gradients."""
+
+    def __init__(self, sizes: list[int], n: int, dtype: np.dtype):
+        self.z = [np.empty((n, s), dtype) for s in sizes[1:]]
+        self.a = [np.empty((n, s), dtype) for s in sizes[1:]]
+        self.delta = [np.empty((n, s), dtype) for s in sizes[1:]]
+        self.dW = [np.empty((n_out, n_in), dtype) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+        self.db = [np.empty(s, dtype) for s in sizes[1:]]
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,7 @@ class Network:
             for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
         ]
         self.biases: list[np.ndarray] = [np.zeros(n_out, dtype) for n_out in self.sizes[1:]]
+        self._work: dict[tuple[int, int], _Workspace] = {}  # (thread, batch size) -> arrays to reuse
         self.reset()
 
     # --- structure -----------------------------------------------------------------------------
@@ -137,6 +156,7 @@ class Network:
         )
         twin.weights = [w.copy() for w in self.weights]
         twin.biases = [b.copy() for b in self.biases]
+        twin._work = {}
         return twin
 
     def copy_parameters_from(self, other: Network) -> None:
@@ -192,16 +212,32 @@ class Network:
             return [z[0] for z in zs], [a[0] for a in acts]
         return zs, acts
 
-    def _trace(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _trace(
+        self, X: np.ndarray, work: _Workspace | None = None
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The forward pass; with `work`, written into its arrays instead of new ones."""
         zs: list[np.ndarray] = []
         acts = [X]
         a = X
         for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
-            z = a @ w.T + b  # the weighted sums of all neurons of layer l, for every sample
-            a = F.ACTIVATIONS[self.layer_activation(l)].f(z)
+            z = np.matmul(a, w.T, out=None if work is None else work.z[l - 1])  # every neuron, every sample
+            z += b
+            a = F.ACTIVATIONS[self.layer_activation(l)].f(z, out=None if work is None else work.a[l - 1])
             zs.append(z)
             acts.append(a)
         return zs, acts
+
+    def _workspace(self, n: int) -> _Workspace:
+        """This thread's arrays for batches of n samples (a thread of its own: the window may compute
+        a gradient on a network while nothing else does, but never shares arrays with a worker)."""
+        cache = self.__dict__.setdefault("_work", {})  # (also for a network made without __init__)
+        key = (threading.get_ident(), n)
+        work = cache.get(key)
+        if work is None:
+            if len(cache) >= 4:  # batch sizes come and go (the last batch of an epoch, a probe)
+                cache.clear()
+            work = cache[key] = _Workspace(self.sizes, n, self.dtype)
+        return work
 
     def forward(self, X) -> np.ndarray:
         """The output layer: (n, n_in) -> (n, n_out), or (n_in,) -> (n_out,)."""
@@ -263,25 +299,36 @@ class Network:
         zs, acts = self._trace(X)
         return self._cost_from(zs[-1], acts[-1], Y, cost)
 
-    def _output_delta(self, z_out: np.ndarray, a_out: np.ndarray, Y: np.ndarray, cost: str) -> np.ndarray:
-        """δ(L) = dC/dz of the output layer."""
+    def _output_delta(
+        self, z_out: np.ndarray, a_out: np.ndarray, Y: np.ndarray, cost: str, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """δ(L) = dC/dz of the output layer (into `out` if given)."""
         if cost == "cross_entropy":
-            return F.cross_entropy_grad_z(a_out, Y)  # softmax and sigmoid alike: (a − y) / n
-        grad_a = F.mse_grad(a_out, Y)
-        out = F.ACTIVATIONS[self.output]
-        if out.elementwise:
-            return grad_a * out.df(z_out, a_out)
-        return F.softmax_backward(a_out, grad_a)  # exact: the full Jacobian, not its diagonal
+            return F.cross_entropy_grad_z(a_out, Y, out=out)  # softmax and sigmoid alike: (a − y) / n
+        grad_a = F.mse_grad(a_out, Y, out=out)
+        if F.ACTIVATIONS[self.output].elementwise:
+            return F.times_derivative(self.output, grad_a, z_out, a_out)
+        delta = F.softmax_backward(a_out, grad_a)  # exact: the full Jacobian, not its diagonal
+        if out is None:
+            return delta
+        np.copyto(out, delta)
+        return out
 
     def _backward(
-        self, zs: list[np.ndarray], acts: list[np.ndarray], delta: np.ndarray
+        self, zs: list[np.ndarray], acts: list[np.ndarray], delta: np.ndarray,
+        work: _Workspace | None = None, into_work: bool = False,
     ) -> Iterator[BackwardStep]:
-        """Backprop, the one implementation: from δ(L) down to layer 1, one BackwardStep per layer."""
-        hidden = F.ACTIVATIONS[self.activation]
+        """Backprop, the one implementation: from δ(L) down to layer 1, one BackwardStep per layer.
+
+        With `work`, the δs go into its arrays; with into_work as well, dW and db too."""
+        grads = work if into_work else None
         for l in range(self.n_layers, 0, -1):
-            yield BackwardStep(l, delta, delta.T @ acts[l - 1], delta.sum(axis=0))
+            dW = np.matmul(delta.T, acts[l - 1], out=None if grads is None else grads.dW[l - 1])
+            db = np.sum(delta, axis=0, out=None if grads is None else grads.db[l - 1])
+            yield BackwardStep(l, delta, dW, db)
             if l > 1:  # δ(l−1) = (δ(l) · W(l)) ⊙ f'(z(l−1)); the input layer needs no δ
-                delta = (delta @ self.weights[l - 1]) * hidden.df(zs[l - 2], acts[l - 1])
+                delta = np.matmul(delta, self.weights[l - 1], out=None if work is None else work.delta[l - 2])
+                F.times_derivative(self.activation, delta, zs[l - 2], acts[l - 1])
 
     def backward_steps(self, X, Y, cost: str = "mse") -> Iterator[BackwardStep]:
         """The backward pass, from the output layer back: one `BackwardStep(layer, delta, dW, db)` per
@@ -316,8 +363,17 @@ class Network:
 
         dW[l] has the shape of weights[l], db[l] that of biases[l], in the network's dtype.
         """
-        bp = self.backprop(X, Y, cost)
-        return bp.cost, bp.dW, bp.db
+        X, Y = self._batch(X, Y, cost)
+        value, steps = self._learn(X, Y, cost, into_work=False)
+        return value, [s.dW for s in reversed(steps)], [s.db for s in reversed(steps)]
+
+    def _learn(self, X: np.ndarray, Y: np.ndarray, cost: str, into_work: bool) -> tuple[float, list]:
+        """Forward, cost and backward on this thread's reused arrays (into_work: the gradients too)."""
+        work = self._workspace(X.shape[0])
+        zs, acts = self._trace(X, work)
+        value = self._cost_from(zs[-1], acts[-1], Y, cost)
+        delta = self._output_delta(zs[-1], acts[-1], Y, cost, out=work.delta[-1])
+        return value, list(self._backward(zs, acts, delta, work, into_work))
 
     def update(self, dW: list[np.ndarray], db: list[np.ndarray], lr: float) -> None:
         """W ← W − lr·dW and b ← b − lr·db, in place (the arrays stay the same objects)."""
@@ -328,8 +384,13 @@ class Network:
 
     def step(self, X, Y, lr: float = 0.1, cost: str = "mse") -> float:
         """One plain gradient-descent step, W ← W − lr·dC/dW (in place). Returns the cost before it."""
-        value, dW, db = self.gradients(X, Y, cost)
-        self.update(dW, db, lr)
+        X, Y = self._batch(X, Y, cost)
+        value, steps = self._learn(X, Y, cost, into_work=True)
+        # what update() does, with lr·g written over the step's own gradient arrays (same numbers)
+        for s in steps:
+            for p, g in ((self.weights[s.layer - 1], s.dW), (self.biases[s.layer - 1], s.db)):
+                g *= lr
+                p -= g
         return value
 
     # --- state ---------------------------------------------------------------------------------

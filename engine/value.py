@@ -22,17 +22,20 @@ differences:
 * ``backward`` orders the graph with a plain loop over an explicit stack instead of recursion, so a
   50,000-deep chain works (micrograd's recursive ``build_topo`` overflows Python's stack near 1,000).
 
-Where it is faster, and where not (bench/value_vs_micrograd.py, micrograd 0.1.0, same code, same
-run, medians; 2-core machine shared with other work, so figures vary by ±30%):
+Where it is faster, and where not (bench/value_vs_micrograd.py, micrograd 0.1.0 running its own
+nn.py code on both, same run, medians; a 2-core machine heavily shared with other work, load 8-12,
+so absolute times are inflated and vary by 2x between runs, the ratios less):
 
-* forward + backward of a 2-16-16-1 MLP on 100 points: 38 ms against micrograd's 673 ms (17.7x),
-  the same loss and gradients to 1e-13; with Python's garbage collector off on both sides the gap
-  is what the ops and backward cost alone: about 2x (51 ms against 86-176 ms);
-* micrograd's moons demo (100 steps of SGD): MOONS_DEMO, the same loss to 1e-16;
-* not faster: a value used once per graph (a leaf ``Value(x)`` costs what micrograd's does), and
-  ``float(data)`` on construction keeps a leaf a little slower than micrograd's, which stores any
-  object; a single op on two existing values costs about the same as micrograd's without the
-  collector's share (~0.4 µs): the gain is in not feeding the collector, and in ``backward``.
+* forward + backward of a 2-16-16-1 MLP on 100 points: 17x (38 ms against 673 ms; in a busier run
+  151 against 2,576 ms), the same loss and gradients to 1e-13;
+* micrograd's moons demo (100 steps of SGD, SVM loss + L2): 18.5x (43 s against 802 s), the same
+  final loss to 1e-16 (0.037700703467, 98% accuracy on both);
+* not by as much where the collector is not involved: with Python's garbage collector off on both
+  sides, forward + backward is 3.2x (123 ms against 390 ms). Most of micrograd's time is the
+  collector's: each of its nodes is six objects tied in a reference cycle (the closure refers to the
+  node that holds it), so its graphs are freed only by the collector, which it also triggers six
+  times as often. A leaf ``Value(x)`` alone costs about what micrograd's does (``float(data)`` makes
+  ours a little slower); the gain is in the ops, ``backward`` and the collector.
 
 ``_prev`` is a tuple, not a set as in micrograd: order matters for ``_local``, and ``a + a`` lists
 ``a`` twice so that ``a`` receives both contributions (``a.grad == 2``).

@@ -139,3 +139,27 @@ def test_cross_entropy_needs_probabilities(output):
 def test_unknown_cost_is_refused():
     with pytest.raises(ValueError, match="unknown cost 'hinge'"):
         F.check_pairing("hinge", "sigmoid")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "relu", "tanh", "linear", "softmax"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_written_into_out_the_numbers_are_the_same(name, dtype):
+    z = np.array([[-1e4, -3.0, 0.0, 0.5, 2.0], [1e4, -0.0, 1.0, -2.0, 80.5]], dtype=dtype)
+    out = np.full_like(z, np.nan)
+    got = F.ACTIVATIONS[name].f(z, out=out)
+    assert got is out
+    np.testing.assert_array_equal(out, F.ACTIVATIONS[name].f(z))
+    assert not np.isnan(out).any()
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "relu", "tanh", "linear"])
+def test_times_derivative_is_grad_times_df_in_place(name):
+    z = np.array([[-2.0, -0.0, 0.0, 0.3, 5.0]])  # includes ReLU's kink, where the slope is 0
+    a = F.ACTIVATIONS[name].f(z)
+    grad = np.array([[1.5, -2.0, 3.0, -0.25, 4.0]])
+    expected = grad * F.ACTIVATIONS[name].df(z, a)
+    got = F.times_derivative(name, grad, z, a)
+    assert got is grad
+    np.testing.assert_array_equal(grad, expected)
+    if name == "relu":
+        assert list(grad[0]) == [0.0, 0.0, 0.0, -0.25, 4.0]

@@ -298,3 +298,56 @@ def test_forward_from_runs_only_the_layers_above():
         net.forward_from(4, acts[-1])
     with pytest.raises(ValueError, match="layer 2 has 3 neurons"):
         net.forward_from(2, acts[1])
+
+
+# --- the reused arrays behind gradients and step --------------------------------------------------
+
+
+def _digits_like(seed: int, n: int = 8):
+    rng = np.random.default_rng(seed)
+    return rng.random((n, 6)).astype(np.float32), np.eye(3, dtype=np.float32)[rng.integers(0, 3, n)]
+
+
+def test_what_gradients_returns_is_never_written_over_by_a_later_call():
+    net = Network([6, 5, 3], "sigmoid", "softmax", seed=1)
+    (X1, Y1), (X2, Y2) = _digits_like(1), _digits_like(2)
+    cost1, dW1, db1 = net.gradients(X1, Y1, "cross_entropy")
+    kept = [g.copy() for g in dW1 + db1]
+    net.gradients(X2, Y2, "cross_entropy")  # same batch size: the same reused arrays inside
+    net.step(X2, Y2, 0.1, "cross_entropy")
+    for g, k in zip(dW1 + db1, kept, strict=True):
+        np.testing.assert_array_equal(g, k)
+    # and the reused arrays give what a network without any gives
+    fresh = Network([6, 5, 3], "sigmoid", "softmax", seed=1)
+    fresh.copy_parameters_from(net)
+    bp = fresh.backprop(X1, Y1, "cross_entropy")
+    cost, dW, db = net.gradients(X1, Y1, "cross_entropy")
+    assert cost == bp.cost
+    for a, b in zip(dW + db, bp.dW + bp.db, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_threads_do_not_share_arrays():
+    import threading
+
+    net = Network([6, 5, 3], "tanh", "softmax", seed=3)
+    batches = [_digits_like(k) for k in range(4)]
+    expected = [net.copy().gradients(X, Y, "cross_entropy") for X, Y in batches]
+    wrong: list[str] = []
+
+    def work(k: int) -> None:
+        X, Y = batches[k]
+        for _ in range(200):
+            cost, dW, db = net.gradients(X, Y, "cross_entropy")
+            if cost != expected[k][0] or not all(
+                np.array_equal(a, b) for a, b in zip(dW + db, expected[k][1] + expected[k][2], strict=True)
+            ):
+                wrong.append(f"batch {k}")
+                return
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []

@@ -1,0 +1,154 @@
+"""Network training against PyTorch on the CPU, same MLPs, same batches. Prints figures; asserts nothing.
+
+    pip install torch==2.13.0     # benchmark-only (the CPU build): never an app or test dependency
+    python bench/engine_vs_torch.py [--threads 1 2]
+
+For 784-32-10 (batch 16), 784-128-10 (batch 64) and 784-512-10 (batch 256), ReLU hidden layer,
+softmax output, cross-entropy, plain SGD (lr 0.05), float32, on batches of the bundled digits:
+
+* engine: `Network.step(X, Y, lr, "cross_entropy")` (what a Step does);
+* PyTorch: `nn.Sequential(Linear, ReLU, Linear)`, `CrossEntropyLoss` on the logits, `optim.SGD`,
+  `zero_grad(); loss.backward(); step()`, starting from the same weights;
+* the limit: the matrix products one step needs, alone, at the same shapes with numpy's BLAS
+  (forward a·Wᵀ per layer; backward δᵀ·a per layer and δ·W for every layer but the first, which no
+  one needs for the input), written into preallocated arrays. "of limit" = products / full step.
+
+BLAS threads are pinned on both sides (engine.threads.blas_threads, torch.set_num_threads). The machine
+is shared: each figure is the median of several rounds, the two sides alternating within a round;
+"best-of" is the speed-up of the two fastest rounds (the figure least disturbed by other programs
+when the cores are busy). Both sides are checked to compute the same costs (they train the same
+weights the same way).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from engine.datasets import load as load_dataset  # noqa: E402
+from engine.network import Network  # noqa: E402
+from engine.threads import blas_threads  # noqa: E402
+
+try:
+    import torch
+except ImportError:
+    sys.exit("PyTorch is a benchmark-only partner: pip install torch==2.13.0 (the CPU build)")
+
+LR = 0.05
+SIZES = [(32, 16), (128, 64), (512, 256)]  # hidden width, batch
+N_BATCHES = 30  # 30 × 256 samples still fit in the bundled training set
+
+
+def batches(batch: int):
+    data = load_dataset("digits", source="bundled")
+    X = np.ascontiguousarray(data.X_train[: batch * N_BATCHES], dtype=np.float32)
+    Y = np.ascontiguousarray(data.Y_train[: batch * N_BATCHES], dtype=np.float32)
+    return [(X[i : i + batch], Y[i : i + batch]) for i in range(0, len(X), batch)]
+
+
+def torch_model(net: Network):
+    n_in, hidden, n_out = net.sizes
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(n_in, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
+    with torch.no_grad():
+        for layer, w, b in zip((model[0], model[2]), net.weights, net.biases, strict=True):
+            layer.weight.copy_(torch.from_numpy(w))
+            layer.bias.copy_(torch.from_numpy(b))
+    return model
+
+
+def engine_run(net: Network, data) -> list[float]:
+    return [net.step(X, Y, LR, "cross_entropy") for X, Y in data]
+
+
+def torch_run(model, opt, loss_fn, data) -> list[float]:
+    costs = []
+    for X, labels in data:
+        opt.zero_grad()
+        loss = loss_fn(model(X), labels)
+        loss.backward()
+        opt.step()
+        costs.append(loss.item())
+    return costs
+
+
+def product_arrays(net: Network, batch: int) -> tuple[np.ndarray, ...]:
+    W1, W2 = (w.copy() for w in net.weights)
+    z1, z2 = np.empty((batch, W1.shape[0]), np.float32), np.empty((batch, W2.shape[0]), np.float32)
+    return W1, W2, z1, z2, np.empty_like(z1), np.empty_like(W1), np.empty_like(W2)
+
+
+def matmul_run(arrays, data) -> None:
+    """The products of one step per batch, alone, into preallocated arrays (the BLAS limit)."""
+    W1, W2, z1, z2, d1, g1, g2 = arrays
+    for X, _ in data:
+        np.matmul(X, W1.T, out=z1)  # forward, layer 1
+        np.matmul(z1, W2.T, out=z2)  # forward, layer 2
+        np.matmul(z2.T, z1, out=g2)  # dW2 = δ2ᵀ·a1
+        np.matmul(z2, W2, out=d1)  # δ2·W2 (then ⊙ f'(z1))
+        np.matmul(d1.T, X, out=g1)  # dW1 = δ1ᵀ·x
+
+
+def measure(hidden: int, batch: int, threads: int, rounds: int) -> dict:
+    data = batches(batch)
+    torch_data = [(torch.from_numpy(X), torch.from_numpy(Y.argmax(axis=1))) for X, Y in data]
+    net = Network([784, hidden, 10], activation="relu", output="softmax", seed=0)
+    model = torch_model(net)
+    arrays = product_arrays(net, batch)
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    times = {"engine": [], "torch": [], "matmul": []}
+    torch.set_num_threads(threads)
+    with blas_threads(threads):
+        engine_costs = engine_run(net, data)  # warm up, and the same first steps on both sides
+        torch_costs = torch_run(model, opt, loss_fn, torch_data)
+        for _ in range(rounds):
+            for name, run in (
+                ("engine", lambda: engine_run(net, data)),
+                ("torch", lambda: torch_run(model, opt, loss_fn, torch_data)),
+                ("matmul", lambda: matmul_run(arrays, data)),
+            ):
+                start = time.perf_counter()
+                run()
+                times[name].append((time.perf_counter() - start) / len(data))
+    diff = max(abs(a - b) / b for a, b in zip(engine_costs, torch_costs, strict=True))
+    best = {f"best {name}": min(t) for name, t in times.items()}
+    return {name: statistics.median(t) for name, t in times.items()} | best | {"diff": diff}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    machine = platform.processor() or platform.machine()
+    print(f"{machine}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}, "
+          f"torch {torch.__version__}")
+    print(f"float32, SGD lr {LR}, cross-entropy, {N_BATCHES} batches of bundled digits; "
+          f"medians of {args.rounds} rounds\n")
+    print(f"{'network':<12}{'batch':>6}{'threads':>8}{'engine':>10}{'torch':>10}{'speed-up':>10}"
+          f"{'products':>10}{'of limit':>10}{'best-of':>9}{'same costs':>12}")
+    for threads in args.threads:
+        for hidden, batch in SIZES:
+            r = measure(hidden, batch, threads, args.rounds)
+            print(
+                f"784-{hidden}-10{'':<{5 - len(str(hidden))}}{batch:>6}{threads:>8}"
+                f"{r['engine'] * 1e6:>8.0f}µs{r['torch'] * 1e6:>8.0f}µs{r['torch'] / r['engine']:>9.2f}x"
+                f"{r['matmul'] * 1e6:>8.0f}µs{r['matmul'] / r['engine']:>10.0%}"
+                f"{r['best torch'] / r['best engine']:>8.2f}x{r['diff']:>12.1e}"
+            )
+    print("\ntargets: engine >= 1.3x torch at every size (aim 1.5x); "
+          "the largest size >= 95% of its products' time")
+
+
+if __name__ == "__main__":
+    main()
