@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine import functions as F  # noqa: E402
 from engine.augment import augment_digits  # noqa: E402
-from engine.cli import DIGITS_RECIPE, make_trainer  # noqa: E402
 from engine.datasets import load as load_dataset  # noqa: E402
 from engine.network import Network  # noqa: E402
+from engine.recipes import DIGITS_RECIPE, make_trainer  # noqa: E402
 from engine.training import Trainer, blas_threads  # noqa: E402
 
 
