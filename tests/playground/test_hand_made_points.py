@@ -8,15 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from playground.views.data_panel import DataPanel
 from playground.views.plots.boundary import BoundaryView
-
-
-def _boundary(qtbot, session) -> BoundaryView:
-    view = BoundaryView(session)
-    qtbot.addWidget(view)
-    view.resize(460, 420)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+from tests.playground.test_boundary import _boundary
 
 
 def _pixel(view: BoundaryView, x: float, y: float) -> QPoint:
