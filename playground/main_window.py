@@ -340,6 +340,7 @@ class MainWindow(QMainWindow):
             # first start: share the space out once the window has its size
             self._layout_restored = True
             QTimer.singleShot(0, self.docks.share_space)
+            QTimer.singleShot(0, lambda: self.planeDocks.share_space(self, self.neuronMaps))
 
     # ------------------------------------------------------------------ behaviour
     def select_neuron(self, layer: int, index: int) -> None:

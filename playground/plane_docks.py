@@ -28,6 +28,12 @@ class PlaneDocks:
             dock.toggleViewAction().triggered.connect(
                 lambda on, d=dock: (self._closed.discard if on else self._closed.add)(d.objectName()))
 
+    def share_space(self, window: QMainWindow, maps: QWidget) -> None:
+        """The neuron maps as wide as their widest row needs, at most half of the bottom."""
+        wanted = maps.sizeHint().width() + 64  # and the dock's frame, the scroll bar, some air
+        total = window.width() - (window.width() - window.centralWidget().width()) // 2
+        window.resizeDocks([self.maps], [min(wanted, total // 2)], Qt.Orientation.Horizontal)
+
     def all(self) -> list[QDockWidget]:
         return [self.data, self.maps]
 

@@ -358,14 +358,14 @@ class Session(Lab2D, Readout, QObject):
         try:
             restored = SessionState.from_dict(state)
             settings, net = restored.settings, restored.network
-            data = self.catalog.load(settings.data)
+            data, _key, user = self._data_from_meta(settings, state)  # noise, features, a CSV (lab2d)
             if not fits(data, net.sizes):
                 raise ValueError(f"sizes {net.sizes} do not fit the {settings.dataset} data")
         except (ValueError, OSError) as exc:
             self.message.emit(f"Could not restore the session: {exc}")
             return False
         self.pause()
-        self.dataset, self.settings = data, settings
+        self.dataset, self.settings, self.user_data = data, settings, user
         self._build(net)
         return True
 

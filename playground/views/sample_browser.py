@@ -109,6 +109,9 @@ class SampleBrowser(QWidget):
     def move(self, delta: int) -> None:
         s = self._session
         n = len(s.dataset.X_test)
+        if n == 0:  # hand-made points are all training points
+            s.message.emit("There are no test samples to browse: every point you added trains.")
+            return
         if self.wrongOnly.isChecked():
             wrong = self.wrong_indices()
             if len(wrong) == 0:

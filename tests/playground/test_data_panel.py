@@ -128,6 +128,20 @@ def test_a_click_on_a_feature_toggles_it_and_the_input_layer_follows(qtbot, circ
     assert list(panel.featureButtons) == list(features.FEATURES)
 
 
+def test_an_input_neurons_menu_switches_its_feature_off(qtbot, circle):
+    from playground.views.network.network_view import NetworkView
+
+    circle.set_features(["x1", "x2", "sin x2"])
+    view = NetworkView(circle)
+    qtbot.addWidget(view)
+    menu = view.context_menu(0, 2)
+    action = menu.findChild(type(menu.actions()[0]), "featureOffAction")
+    assert "sin x2" in action.text() and action.isEnabled()
+    action.trigger()
+    assert circle.network.sizes[0] == 2 and circle.active_features() == ["x1", "x2"]
+    assert view.context_menu(1, 0).findChild(type(action), "featureOffAction") is None  # hidden neurons
+
+
 def test_features_follow_into_the_window(qtbot):
     from playground.main_window import MainWindow
 

@@ -8,15 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from playground.views.data_panel import DataPanel
 from playground.views.plots.boundary import BoundaryView
-
-
-def _boundary(qtbot, session) -> BoundaryView:
-    view = BoundaryView(session)
-    qtbot.addWidget(view)
-    view.resize(460, 420)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+from tests.playground.test_boundary import _boundary
 
 
 def _pixel(view: BoundaryView, x: float, y: float) -> QPoint:
@@ -83,6 +75,12 @@ def test_clear_data_then_click_a_set_in_by_hand(qtbot, xor):
     assert xor.dataset.labels_train.tolist() == [0, 0, 1, 1] and len(view._train.data) == 4
     cost = xor.step()
     assert cost is not None and np.isfinite(cost) and xor.steps == 1
+    from playground.views.sample_browser import SampleBrowser
+
+    browser = SampleBrowser(xor)
+    qtbot.addWidget(browser)
+    browser.move(+1)  # no test samples: a message, not a division by zero
+    assert xor.input_label is None
     assert np.isfinite(xor.evaluate("train")[0]) and np.isnan(xor.evaluate("test")[0])
 
 

@@ -148,3 +148,17 @@ def test_onnx_export_says_which_features_the_model_expects(fresh, tmp_path):
     props = {p.key: p.value for p in model.metadata_props}
     assert props["features"] == "x1,x2,x1·x2,sin x2" and props["dataset"] == "circle"
     assert model.graph.input[0].type.tensor_type.shape.dim[1].dim_value == 4
+
+
+def test_a_session_state_round_trips_the_lab_settings(fresh):
+    import json
+
+    s = fresh("Circle")
+    s.set_noise(0.1)
+    s.set_features(["x1", "x2", "x2²"])
+    state = json.loads(json.dumps(s.to_state()))
+    assert state["features"] == ["x1", "x2", "x2²"] and state["noise"] == 0.1
+    other = fresh("XOR")
+    assert other.from_state(state)
+    assert other.network.sizes == [3, 4, 4, 1] and other.to_state() == state
+    _same_data(other.dataset, s.dataset)

@@ -118,7 +118,7 @@ def test_hovering_a_map_shows_it_large_in_the_boundary(qtbot, xor):
     own = xor.plane_activations(GRID)[1][1]
     expected = plane_colors.neuron_rgba(own.ravel(), xor.network.activation).reshape(GRID, GRID, 4)
     np.testing.assert_array_equal(boundary.image.image, expected)
-    assert "h1_1" in boundary.legend.text()
+    assert "neuron h1_1" in boundary.legend.text()
     QApplication.sendEvent(tile, QEvent(QEvent.Type.Leave))
     assert xor.hovered is None
     np.testing.assert_array_equal(boundary.image.image, answer)

@@ -309,9 +309,14 @@ class NetworkView(QGraphicsView):
         first = self.layout_.layers[0]
         names = s.input_labels(0) if s.dataset.points_train is not None else None  # features (lab2d)
         for k, label in enumerate(self._input_labels):
-            label.setText(f"{names[k] if names else f'x{k + 1}'} = {float(acts[0][k]):.2f}")
+            name = names[k] if names else f"x{k + 1}"
+            # a feature's longer name (sin x1) goes above its value, to fit the room left of the input
+            short = len(name) <= 3
+            value = float(acts[0][k])
+            label.setText(f"{name} = {value:.2f}" if short else f"{name}\n{value:.2f}")
             x, y = first.centres[k]
-            label.setPos(x - first.radius - 6 - label.boundingRect().width(), y - 8)
+            bounds = label.boundingRect()
+            label.setPos(x - first.radius - 6 - bounds.width(), y - (8 if short else bounds.height() / 2))
 
     def _on_walkthrough(self) -> None:
         """A phase of the step-by-step walkthrough: its caption in the note, its numbers in the colours."""
@@ -501,6 +506,13 @@ class NetworkView(QGraphicsView):
         if layer == 0:
             explain.setText("Explain this neuron (input neurons only hold the input)")
         explain.triggered.connect(lambda: self.explainRequested.emit(layer, index))
+        if layer == 0 and self._session.is_plane:  # an input of 2-D data is a feature: switch it off (lab2d)
+            name = self._session.active_features()[index]
+            off = menu.addAction(f"Switch the input {name} off")
+            off.setObjectName("featureOffAction")
+            off.setToolTip("Feed the network one input fewer; the features panel switches inputs on again.")
+            off.setEnabled(len(self._session.active_features()) > 1)
+            off.triggered.connect(lambda: self._session.toggle_feature(name))
         return menu
 
     def contextMenuEvent(self, event) -> None:

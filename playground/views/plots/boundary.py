@@ -55,6 +55,7 @@ class BoundaryView(QWidget):
             axis = item.getAxis(name)
             axis.setTextPen(theme.TEXT_DIM)
             axis.setPen(theme.TEXT_DIM)
+            axis.enableAutoSIPrefix(False)  # a plane of a few hand-made points must not read "(x0.001)"
         self.image = pg.ImageItem(axisOrder="row-major")
         item.addItem(self.image)
         self._train = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.BACKGROUND, width=1))
@@ -157,13 +158,14 @@ class BoundaryView(QWidget):
         if s.hovered is not None:
             layer, index = s.hovered
             name = s.input_labels(layer)[index]
-            what = f"input {name}" if layer == 0 else f"hidden neuron {name}"
-            self.legend.setText(f"<span style='color:{theme.HIGHLIGHT}'>{what}</span>: its output over the "
-                                "plane (blue low, orange high)")
+            what = f"input {name}" if layer == 0 else f"neuron {name}"
+            self.legend.setText(f"<span style='color:{theme.HIGHLIGHT}'>{what}</span> over the plane: "
+                                f"<span style='color:{theme.NEGATIVE}'>low</span> … "
+                                f"<span style='color:{theme.POSITIVE}'>high</span>")
             return
         if d.task == "regression":
-            dots = (f"<span style='color:{theme.NEGATIVE}'>■</span> −1 … 0 … "
-                    f"<span style='color:{theme.POSITIVE}'>■</span> +1 predicted (dots: targets)")
+            dots = (f"<span style='color:{theme.NEGATIVE}'>■</span> −1 … "
+                    f"<span style='color:{theme.POSITIVE}'>■</span> +1 predicted")
         else:
             dots = "   ".join(f"<span style='color:{theme.CLASS_COLORS[k % len(theme.CLASS_COLORS)]}'>●"
                                f"</span> class {name}" for k, name in enumerate(d.classes))
@@ -213,7 +215,7 @@ class BoundaryView(QWidget):
         s = self._session
         d = s.dataset
         x = s.input
-        if self.applies and d.points_train is None and len(x) == 2:
+        if self.applies and d.points_train is None and len(x) == 2 and len(d.X_test):
             self._shown.setData([float(x[0])], [float(x[1])])
         elif self.applies and len(d.X_test) and s.input_label is not None:  # inputs are features: the point
             point = d.points("test")[int(np.clip(s.sample_index, 0, len(d.X_test) - 1))]
