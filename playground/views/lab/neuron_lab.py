@@ -44,6 +44,8 @@ from playground.views.lab.texts import ACCUMULATION_TEXT, ACTIVATION_CHOICES, EX
 FOLLOW_INTERVAL_MS = 100  # the explained neuron follows the network at most 10 times a second
 
 
+PAN_HINTS = ("drag to see the rest · scroll to zoom", "drag · scroll to zoom", "drag")
+
 class NeuronLab(QWidget):
     """The Neuron lab. By default it shows the seed's neuron.
 
@@ -140,8 +142,7 @@ class NeuronLab(QWidget):
             buttons.addWidget(b)
 
         self.graphView = GraphView()
-        self.graphView.fitted.connect(
-            lambda whole: self.panHint.setText("" if whole else "drag to see the rest · scroll to zoom"))
+        self.graphView.fitted.connect(self._pan_hint)
         self.caption = QLabel()
         self.caption.setObjectName("labCaption")
         self.caption.setWordWrap(True)
@@ -270,6 +271,15 @@ class NeuronLab(QWidget):
         self.params = dict(SEED_VALUES)
         self._sync_controls()
         self._recompute()
+
+    def _pan_hint(self, whole: bool) -> None:
+        """The hint, shorter where the row has little room for it (it is never cut off)."""
+        text = ""
+        if not whole:
+            room = self.panHint.width()
+            text = next((t for t in PAN_HINTS if self.panHint.fontMetrics().horizontalAdvance(t) <= room),
+                        PAN_HINTS[-1])
+        self.panHint.setText(text)
 
     def show_preset(self, key: str) -> None:
         """"seed", "accumulation" or "explained" (after explain_neuron)."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import theme
+from playground.number_format import readable
 from playground.session import Session
 from playground.views.network.color_sources import color_source
 from playground.views.network.hit_testing import edge_at, neuron_at
@@ -276,10 +277,10 @@ class NetworkView(QGraphicsView):
             for k, label in enumerate(self._output_labels):
                 value = float(out[k])
                 if len(out) == 1:
-                    text = f"{value:.2f}\n→ class {self.words.class_name(winner)}"
+                    text = f"{readable(value, 2)}\n→ class {self.words.class_name(winner)}"
                     win = True
                 else:
-                    text = f"{self.words.class_name(k)}  {value:.2f}"
+                    text = f"{self.words.class_name(k)}  {readable(value, 2)}"
                     win = k == winner
                 if win and truth is not None:
                     text += "  ✓" if winner == truth else "  ✗"
@@ -292,7 +293,7 @@ class NetworkView(QGraphicsView):
                 label.setPos(x + geo.radius + 6, y - label.boundingRect().height() / 2)
         first = self.layout_.layers[0]
         for k, label in enumerate(self._input_labels):
-            label.setText(f"x{k + 1} = {float(acts[0][k]):.2f}")
+            label.setText(f"x{k + 1} = {readable(float(acts[0][k]), 2)}")
             x, y = first.centres[k]
             label.setPos(x - first.radius - 6 - label.boundingRect().width(), y - 8)
 

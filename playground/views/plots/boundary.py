@@ -15,6 +15,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from playground import theme
+from playground.number_format import use_readable_ticks
 from playground.session import Session
 
 GRID = 100
@@ -47,6 +48,7 @@ class BoundaryView(QWidget):
             axis = item.getAxis(name)
             axis.setTextPen(theme.TEXT_DIM)
             axis.setPen(theme.TEXT_DIM)
+            use_readable_ticks(axis)  # a short panel must not switch to "(x0.001)" with ticks of 500
         self.image = pg.ImageItem(axisOrder="row-major")
         self._lut = theme.boundary_lut()
         item.addItem(self.image)
