@@ -73,9 +73,11 @@ class DockLayout:
         area = Qt.DockWidgetArea
         self.controls = add_dock(window, "controlsDock", "Controls", controls, area.LeftDockWidgetArea)
         # in a scroll area: a neuron with many sliders never makes the window taller than the screen
-        self.inspector = add_dock(window, "inspectorDock", "Neuron inspector",
-                                  scrolled(inspector, "inspectorScroll"), area.RightDockWidgetArea)
-        self.digits = add_dock(window, "digitsDock", "Draw a digit", FitScroll(digits, "digitsScroll"),
+        # (kept here too: their Python side, with its minimumSizeHint, must live as long as they do)
+        self.scrolls = [FitScroll(inspector, "inspectorScroll"), FitScroll(digits, "digitsScroll")]
+        self.inspector = add_dock(window, "inspectorDock", "Neuron inspector", self.scrolls[0],
+                                  area.RightDockWidgetArea)
+        self.digits = add_dock(window, "digitsDock", "Draw a digit", self.scrolls[1],
                                area.RightDockWidgetArea)
         # 2-D data: the boundary under the inspector, so a slider's effect on it is seen at once
         self.boundary = add_dock(window, "boundaryDock", "Decision boundary", boundary,
@@ -92,6 +94,9 @@ class DockLayout:
         self.lab.setFloating(True)
         self.lab_placed = False
         self.lab.visibilityChanged.connect(self._lab_visibility)
+        # docked (its title double-clicked): a row tall enough for the graph, not the cost plot's strip
+        self.lab.topLevelChanged.connect(
+            lambda floating: None if floating else QTimer.singleShot(0, self.roomy_lab))
         self.cost.raise_()
 
     def add_cost_curve(self, widget: QWidget) -> QDockWidget:
@@ -162,6 +167,28 @@ class DockLayout:
         if dock.isFloating():
             self._place_lab()
             dock.activateWindow()
+
+    def roomy_lab(self) -> None:
+        """Give the docked lab LAB_READABLE's height (at most 60% of the window): its graph sits below
+        its controls, and in the cost plot's short row it had about 10 pixels."""
+        dock = self.lab
+        if dock.isFloating() or dock.isHidden():
+            return
+        want = min(LAB_READABLE[1], int(0.6 * self.window.height()))
+        if dock.height() < want:
+            self.window.resizeDocks([dock], [want], Qt.Orientation.Vertical)
+        # and the width: the bottom row also holds the cost curve and the neuron maps, which give way
+        wide = min(LAB_READABLE[0], int(0.6 * self.window.width()))
+        if dock.width() < wide:
+            self.window.resizeDocks([dock], [wide], Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, self._graph_in_sight)
+
+    def _graph_in_sight(self) -> None:
+        """A docked lab shorter than its controls and graph: scroll its graph into sight."""
+        scroll, graph = self.lab.widget(), getattr(self.lab.widget().widget(), "graphView", None)
+        if graph is not None and not self.lab.isFloating():
+            top = graph.mapTo(scroll.widget(), graph.rect().topLeft()).y()
+            scroll.verticalScrollBar().setValue(top - 4)  # (as far as the bar goes)
 
     def _lab_visibility(self, visible: bool) -> None:
         if visible and self.lab.isFloating():

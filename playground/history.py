@@ -24,11 +24,13 @@ class Series:
         self.rows: list[list[float]] = [[] for _ in range(columns)]
         self.stride = 1  # how many raw rows each kept row averages
         self._pending: list[list[float]] = []
+        self.latest: tuple[float, ...] | None = None  # the last row added, as it was (not averaged)
 
     def __len__(self) -> int:
         return len(self.rows[0])
 
     def add(self, *values: float) -> None:
+        self.latest = tuple(float(v) for v in values)
         if self.stride == 1:
             for column, value in zip(self.rows, values, strict=True):
                 column.append(float(value))
@@ -54,6 +56,7 @@ class Series:
         self.rows = [[] for _ in self.rows]
         self.stride = 1
         self._pending = []
+        self.latest = None
 
     def column(self, k: int) -> np.ndarray:
         return np.asarray(self.rows[k], dtype=float)
@@ -65,17 +68,27 @@ class History:
     def __init__(self) -> None:
         self.train = Series(2, MAX_TRAINING_POINTS)  # step, cost
         self.test = Series(4, MAX_EPOCH_POINTS)  # step, test cost, test accuracy (0..1), epoch
+        # (step, words): where the cost function changed, so one curve does not silently mix two costs
+        self.marks: list[tuple[int, str]] = []
 
     def clear(self) -> None:
         self.train.clear()
         self.test.clear()
+        self.marks = []
+
+    def mark(self, step: int, words: str) -> None:
+        """The costs after `step` are another function's; nothing to mark before the first step."""
+        if len(self.train):
+            self.marks.append((int(step), words))
 
     @property
     def last_cost(self) -> float | None:
-        return self.train.rows[1][-1] if len(self.train) else None
+        """The cost of the latest step (a plotted point may average several)."""
+        return self.train.latest[1] if self.train.latest is not None else None
 
     @property
     def last_test(self) -> tuple[float, float] | None:
-        if not len(self.test):
+        """(test cost, test accuracy) of the latest evaluation, not an average of the thinned points."""
+        if self.test.latest is None:
             return None
-        return self.test.rows[1][-1], self.test.rows[2][-1]
+        return self.test.latest[1], self.test.latest[2]

@@ -23,12 +23,16 @@ from playground.big_model import memory_warning
 from playground.damaged_download import offer_repair
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
 from playground.download_dialog import DownloadDialog
+from playground.file_dialogs import remember, start_path
 from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
 from playground.icons import expression_graph_icon, gradient_icon, step_slowly_icon
+from playground.number_format import readable
 from playground.plane_docks import PlaneDocks
 from playground.presets import DEFAULT_PRESET, PRESETS
 from playground.screen_fit import ScreenFit
 from playground.session import Session
+from playground.shortcuts import NumberBoxKeys
+from playground.status_words import describes_another_network
 from playground.views.controls import Controls
 from playground.views.data_panel import DataPanel
 from playground.views.digits.digit_pad import DigitPanel
@@ -109,6 +113,7 @@ class MainWindow(QMainWindow):
         session.settingsChanged.connect(self._sync_preset_menu)
         session.selectionChanged.connect(self._on_selection)
         session.parameterChanged.connect(self._on_parameter)
+        session.networkChanged.connect(self._on_history)  # the test figures follow every edit
         self.networkView.explainRequested.connect(self.explain_neuron)
         self.inspector.explainRequested.connect(self.explain_neuron)
         self._eta_timer = QTimer(self)
@@ -134,6 +139,12 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         self.screenFit = ScreenFit(self)  # never larger than the screen; shrinks back after a dock goes
+        self.numberBoxKeys = NumberBoxKeys(self)
+        self.numberBoxKeys.guard(self)
+        # new layers bring new number boxes (the controls, connected first, have made them by now)
+        session.structureChanged.connect(lambda: self.numberBoxKeys.guard(self))
+        # the toolbar's Neuron lab opens the seed's neuron, as the README says
+        self.labAction.triggered.connect(lambda shown: self.lab.show_preset("seed") if shown else None)
         # keyboard focus starts on the network, so S, → and Space work at once (a focused spin box
         # would take the letters as text)
         self.networkView.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -171,7 +182,8 @@ class MainWindow(QMainWindow):
                                     "network) and a fresh cost plot.")
         self.resetAction.triggered.connect(self.session.reset)
         for action in (self.stepAction, self.runAction, self.resetAction):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # window-wide, the floating lab included; number boxes do not keep the keys (shortcuts.py)
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
             bar.addAction(action)
         bar.addSeparator()
         self.counterLabel = QLabel()
@@ -418,16 +430,16 @@ class MainWindow(QMainWindow):
         self.progressBar.setValue(int(round(1000 * fraction)))
         self.progressBar.setFormat(text)
         parts = []
-        if s.history.last_cost is None and s.history.last_test is None:
-            parts.append(self._baseline)
         if s.history.last_cost is not None:
-            parts.append(f"training cost {s.history.last_cost:.4f}")
-        if s.history.last_test is not None:
-            test_cost, accuracy = s.history.last_test
-            parts.append(f"test cost {test_cost:.4f} · test accuracy {100 * accuracy:.1f}%")
+            parts.append(f"training cost {readable(s.history.last_cost, 4)}")
+        # the network as it is now (a slider edit, an activation switch), not the last epoch's figure
+        self._measure_baseline()
+        parts.append(self._baseline)
         self.statusReadout.setText("   ".join(parts))
 
     def _on_structure(self) -> None:
+        if describes_another_network(self.statusBar().currentMessage(), self.session.network.sizes):
+            self.statusBar().clearMessage()  # "a 2-2-1 network" after the layers were edited
         self._measure_baseline()
         self.docks.fit_data(self.session.dataset.is_image, self.session.selected is not None)
         self.planeDocks.fit_data(self.session.is_plane)
@@ -438,17 +450,20 @@ class MainWindow(QMainWindow):
             action.setChecked(action.data() == self.session.preset_name)
 
     def _measure_baseline(self) -> None:
-        """How the network does before any training here (a loaded model: its real accuracy)."""
+        """How the shown network does on the test set now (a loaded model: its real accuracy)."""
         cost, accuracy = self.session.evaluate("test")
         n = len(self.session.dataset.X_test)
         if not n:  # hand-made data: every point is a training point
             self._baseline = "no test points (all points train)"
             return
-        self._baseline = f"test accuracy {100 * accuracy:.1f}% on {n:,} test samples (cost {cost:.3f})"
+        self._baseline = (f"test accuracy {100 * accuracy:.1f}% on {n:,} test samples "
+                          f"(cost {readable(cost, 3)})")
 
     # ------------------------------------------------------------------ files
     def open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "Network models (*.npz)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", start_path(settings()),
+                                              "Network models (*.npz)")
+        remember(settings(), path)
         warning = memory_warning(path) if path else None
         yes = QMessageBox.StandardButton.Yes
         if warning and QMessageBox.question(self, "A very large model", warning) != yes:
@@ -461,18 +476,24 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Could not open the model", self.statusBar().currentMessage())
 
     def save_model(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save model", "model.npz", "Network models (*.npz)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", start_path(settings(), "model.npz"),
+                                              "Network models (*.npz)")
+        remember(settings(), path)
         if path and not self.session.save_model(path):
             QMessageBox.warning(self, "Could not save the model", self.statusBar().currentMessage())
 
     def export_onnx(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export ONNX", "model.onnx", "ONNX models (*.onnx)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export ONNX", start_path(settings(), "model.onnx"),
+                                              "ONNX models (*.onnx)")
+        remember(settings(), path)
         if path and not self.session.export_onnx(path):
             QMessageBox.warning(self, "Could not export", self.statusBar().currentMessage())
 
     def open_data(self) -> None:
         """File ▸ Open data…: a CSV file as the data. A bad file changes nothing and says where it is bad."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open data", "", "CSV files (*.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open data", start_path(settings()),
+                                              "CSV files (*.csv);;All files (*)")
+        remember(settings(), path)
         if path and not self.session.load_csv(path):
             QMessageBox.warning(self, "Could not open the data", self.statusBar().currentMessage())
 

@@ -245,9 +245,15 @@ class RunControl:
             fraction = min(1.0, (done - self._run_start_epoch) / epochs)
             eta = (target - done) / rate if rate else None
             text = f"epoch {min(epoch_now - math.floor(self._run_start_epoch) + 1, epochs)} of {epochs}"
+        elif not self.running and done > 0 and done == epoch_now:
+            # paused on an epoch's end (a Run of N epochs has finished): that epoch is done, the next
+            # has not begun, so say so rather than "epoch N+1" over an empty bar
+            fraction, eta = 1.0, None
+            text = f"{epoch_now} epoch{'s' if epoch_now != 1 else ''} done"
         else:
             fraction = done - epoch_now
-            eta = (epoch_now + 1 - done) / rate if rate else None
+            # a Run with no epoch limit has no end: no time left to tell
+            eta = None
             text = f"epoch {epoch_now + 1}"
         if eta is not None:
             text += f" · ETA {format_seconds(eta)}"

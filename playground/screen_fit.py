@@ -11,7 +11,7 @@ with `set_available_size` (offscreen, Qt's "screen" is a fixed stand-in).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QSize, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QScrollArea, QWidget
 
@@ -54,12 +54,20 @@ class FitScroll(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setWidget(widget)
-        self.squeezed = False
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.squeezed = self.squeezed_wide = False
 
     def minimumSizeHint(self) -> QSize:
-        if self.squeezed or self.widget() is None:
+        if self.widget() is None:
             return super().minimumSizeHint()
-        return self.widget().minimumSizeHint()
+        whole = self.widget().minimumSizeHint()
+        if not self.squeezed:
+            return whole
+        if self.squeezed_wide:
+            return super().minimumSizeHint()
+        # squeezed it scrolls up and down, not sideways while the width can be spared
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(whole.width() + bar, super().minimumSizeHint().height())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest and not self.squeezed:
@@ -67,6 +75,10 @@ class FitScroll(QScrollArea):
         return super().eventFilter(watched, event)
 
     def squeeze(self) -> None:
+        """First call: scroll up and down; a second: sideways too (a narrow screen)."""
+        if self.squeezed:
+            self.squeezed_wide = True
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.squeezed = True
         self.updateGeometry()
 
@@ -93,6 +105,14 @@ def room_for(window: QWidget) -> QSize | None:
         return None
     margins = frame_margins(window)
     return QSize(area.width() - margins.width(), area.height() - margins.height())
+
+
+def _relayout(window: QWidget) -> None:
+    """Each layout level hears of a new minimum through a posted event: let them all pass, so that
+    the window's minimum size can be read again at once."""
+    for _ in range(8):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    window.layout().activate()
 
 
 def fits(size: QSize, room: QSize) -> bool:
@@ -139,16 +159,13 @@ class ScreenFit(QObject):
         if room is not None and not self.compact and not fits(w.minimumSizeHint(), room):
             self.compact = True
             compact(w)
-            # each layout level hears of a new minimum through a posted event: let them all pass
-            # before the window's minimum size is read again
-            for _ in range(8):
-                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-            w.layout().activate()
-        if room is not None and not fits(w.minimumSizeHint(), room):
-            # still too big (a dock shown beside the others): the panels that can scroll, do
-            for scroll in w.findChildren(FitScroll):
+            _relayout(w)
+        for _ in range(2):  # still too big (a dock shown beside the others): the panels that can scroll, do
+            if room is None or fits(w.minimumSizeHint(), room):
+                break
+            for scroll in getattr(getattr(w, "docks", None), "scrolls", []):
                 scroll.squeeze()
-            w.layout().activate()
+            _relayout(w)
         target = QSize(self.wanted) if self.wanted is not None else w.size()
         target = target.expandedTo(w.minimumSize())
         if room is not None:

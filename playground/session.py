@@ -27,6 +27,7 @@ from playground.presets import DEFAULT_PRESET, FALLBACK_PRESET, PRESETS, reset_n
 from playground.readout import Readout
 from playground.run_control import RunControl, Snapshot, apply_edit, edit_problem
 from playground.state import COLOR_SOURCES, SessionState, Settings, ViewState, cost_for  # noqa: F401 (COLOR_SOURCES)
+from playground.status_words import COST_WORDS, PRESETS_WITH_MODELS, activation_switch_note
 from playground.walkthrough import Walkthrough
 from playground.worker import TrainingRun
 
@@ -204,6 +205,8 @@ class Session(Lab2D, Readout, QObject):
         self.pause()
         for name, value in change.items():
             setattr(self.settings, name, value)
+        if "cost" in change:
+            self.history.mark(self.steps, f"cost: {COST_WORDS.get(change['cost'], change['cost'])}")
         self.preset_name = ""
         self._run.make_trainer(self.network, self.dataset, self.settings)
         self.settingsChanged.emit()
@@ -244,7 +247,9 @@ class Session(Lab2D, Readout, QObject):
     def set_activation(self, name: str) -> None:
         """Switch the hidden activation, keeping every weight: only the squashing function changes."""
         if name != self.network.activation:
+            old, trained = self.network.activation, self.steps > 0 or self.preset_name in PRESETS_WITH_MODELS
             self._rebuild_keeping_weights(activation=name, output=self.network.output)
+            self.message.emit(activation_switch_note(old, name, trained))
 
     def set_output(self, name: str) -> None:
         if name == self.network.output:
@@ -254,6 +259,7 @@ class Session(Lab2D, Readout, QObject):
         except ValueError:
             # cross-entropy needs probabilities: with a linear output the squared error is the cost
             self.cost_name = "mse"
+            self.history.mark(self.steps, "cost: MSE")  # the curve goes on in other units: say where
             self.message.emit(f"A {name} output does not give probabilities: the cost is now MSE.")
         self._rebuild_keeping_weights(activation=self.network.activation, output=name)
 
@@ -424,9 +430,13 @@ class Session(Lab2D, Readout, QObject):
     def reset(self) -> None:
         """Re-initialise the weights (the same seed gives the same network) and clear the history."""
         self.pause()
+        note = reset_note(self.preset_name, self.seed)
+        preset = PRESETS.get(self.preset_name)
+        if preset is not None and preset.model is not None:
+            self.preset_name = ""  # its trained weights are set aside: no longer "the shipped model"
         self.network.reset(self.seed)
         self._build(self.network)
-        self.message.emit(reset_note(self.preset_name, self.seed))
+        self.message.emit(note)
 
     def shutdown(self) -> None:
         """Stop training before the window goes away."""

@@ -90,8 +90,9 @@ BOUNDED = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 def activation_scale(activation: str, values=None) -> tuple[str, float, float]:
     """How to colour the outputs of an activation function: (kind, lo, hi).
 
-    kind is "sequential" for [0, 1] outputs, "diverging" (centred on zero, lo = −hi) otherwise. Unbounded
-    activations (ReLU, linear) get a range wide enough for `values`, rounded to a nice number.
+    kind is "sequential" for outputs that are never negative ([0, 1], ReLU's [0, ∞)), "diverging" (centred
+    on zero, lo = −hi) otherwise. Unbounded activations (ReLU, linear) get a range wide enough for
+    `values`, rounded to a nice number.
     """
     if activation in ("sigmoid", "softmax"):
         return "sequential", 0.0, 1.0
@@ -99,6 +100,8 @@ def activation_scale(activation: str, values=None) -> tuple[str, float, float]:
         return "diverging", -1.0, 1.0
     biggest = float(np.max(np.abs(values))) if values is not None and np.size(values) else 1.0
     limit = nice_limit(max(biggest, 1.0))
+    if activation == "relu":  # never negative: dark at 0 to bright, no blue half for values it never has
+        return "sequential", 0.0, limit
     return "diverging", -limit, limit
 
 

@@ -255,7 +255,7 @@ class Controls(QScrollArea):
         self.learningRate = QDoubleSpinBox()
         self.learningRate.setObjectName("learningRate")
         self.learningRate.setDecimals(4)
-        self.learningRate.setRange(0.0001, 10.0)
+        self.learningRate.setRange(0.0001, 100.0)  # a learner will try 100, and see the cost explode
         # adaptive steps go 0.01 -> 0.011 ... and 0.1 -> 0.11: the same relative change at any size
         self.learningRate.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         self.learningRate.setKeyboardTracking(False)
@@ -271,6 +271,7 @@ class Controls(QScrollArea):
         self.batchSize.setToolTip("How many examples each step looks at before it changes the weights. "
                                   "Bigger batches give steadier but slower steps.")
         self.batchSize.valueChanged.connect(session.set_batch_size)
+        self.batchSize.valueChanged.connect(self._batch_limit)
         self.epochsSpin = QSpinBox()
         self.epochsSpin.setObjectName("epochsSpin")
         self.epochsSpin.setRange(0, 1000)
@@ -304,6 +305,11 @@ class Controls(QScrollArea):
         session.settingsChanged.connect(self.sync)
         self.sync()
 
+    def _batch_limit(self, n: int) -> None:
+        if n == self.batchSize.maximum():  # a spin box clamps silently: say where its end is
+            self._session.message.emit(f"The batch size goes up to {n:,} (a larger batch hardly changes "
+                                       "a step's direction, and each step gets slower).")
+
     def _on_preset(self) -> None:
         name = self.presetCombo.currentData()
         if name and name != self._session.preset_name:
@@ -320,7 +326,7 @@ class Controls(QScrollArea):
             if self.presetCombo.findData("") < 0:
                 self.presetCombo.addItem("(custom)", "")
             index = self.presetCombo.findData("")
-        elif self.presetCombo.findData("") >= 0:
+        elif s.preset_name and self.presetCombo.findData("") >= 0:  # (a second sync kept "(custom)" blank)
             self.presetCombo.removeItem(self.presetCombo.findData(""))
             index = self.presetCombo.findData(s.preset_name)
         self.presetCombo.setCurrentIndex(index)

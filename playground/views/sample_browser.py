@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QToolButton, QWidget
 
 from playground import theme
+from playground.number_format import readable
 from playground.session import Session
 
 
@@ -96,6 +97,7 @@ class SampleBrowser(QWidget):
         self._recount.timeout.connect(self._update_wrong)
         session.networkChanged.connect(self._network_changed)
         session.structureChanged.connect(self._network_changed)
+        session.structureChanged.connect(self._new_structure)
         session.inputChanged.connect(self.refresh)
         session.networkChanged.connect(self.refresh)
         self.refresh()
@@ -135,6 +137,16 @@ class SampleBrowser(QWidget):
                 self.move(+1)
         self.refresh()
 
+    def _new_structure(self) -> None:
+        """A new preset or network: its mistakes are others, and the sample shown is test sample 1 or
+        the one kept, right or wrong; "only wrong ones" starts unticked again."""
+        if self.wrongOnly.isChecked():
+            self.wrongOnly.blockSignals(True)
+            self.wrongOnly.setChecked(False)
+            self.wrongOnly.blockSignals(False)
+            self._wrong = None
+            self.refresh()
+
     def _network_changed(self) -> None:
         self._wrong = None
         if self.wrongOnly.isChecked() and not self._recount.isActive():
@@ -160,13 +172,14 @@ class SampleBrowser(QWidget):
         classes = s.dataset.classes
         score = float(out[0] if out.shape[-1] == 1 else out[guess])
         if s.input_label is None:
-            says = f"<b>{classes[guess]}</b> ({score:.2f})"
-            self.verdict.set_texts(f"{s.input_caption}: the network says {says}", f"says {says}")
+            says = f"<b>{classes[guess]}</b> ({readable(score, 2)})"
+            self.verdict.set_texts(f"{s.input_caption} · says {says}", f"says {says}")  # the words below
             return
         right = guess == s.input_label
         colour = theme.GOOD if right else theme.BAD
         mark = "✓" if right else "✗"
         says = f"<b style='color:{colour}'>{classes[guess]} {mark}</b>"
         self.verdict.set_texts(
-            f"true label <b>{classes[s.input_label]}</b> · network says {says} ({score:.2f})",
+            # one wording; only the output value is left out when there is no room for it
+            f"label <b>{classes[s.input_label]}</b> · says {says} ({readable(score, 2)})",
             f"label <b>{classes[s.input_label]}</b> · says {says}")

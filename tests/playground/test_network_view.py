@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from engine.network import Network
 from playground import theme
+from playground.number_format import readable
 from playground.session import Session
 from playground.views.network.color_sources import SOURCES, LegendSpec, NeuronColors
 from playground.views.network.hit_testing import HIT_SLOP, edge_at
@@ -131,14 +132,14 @@ def test_hover_tooltip_of_a_neuron_shows_its_z_a_and_b(qtbot, digits):
     zs, acts = _reference(digits)
     layer, i = 2, 5
     text = view.tooltip_at(view.mapToScene(view.neuron_center(layer, i).toPoint()))
-    assert f"z = w·a + b = {float(zs[layer - 1][i]):.4f}" in text
-    assert f"= {float(acts[layer][i]):.4f}" in text
-    assert f"bias b = {float(digits.network.biases[layer - 1][i]):.4f}" in text
+    assert f"z = w·a + b = {readable(float(zs[layer - 1][i]), 4)}" in text
+    assert f"= {readable(float(acts[layer][i]), 4)}" in text
+    assert f"bias b = {readable(float(digits.network.biases[layer - 1][i]), 4)}" in text
     # and through a real tooltip event on the viewport
     point = view.neuron_center(layer, i).toPoint()
     event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
     QApplication.sendEvent(view.viewport(), event)
-    assert f"{float(zs[layer - 1][i]):.4f}" in QToolTip.text()
+    assert f"{readable(float(zs[layer - 1][i]), 4)}" in QToolTip.text()
     QToolTip.hideText()
 
 
@@ -147,7 +148,7 @@ def test_hover_tooltip_of_an_input_pixel_and_of_an_edge(qtbot, digits):
     index = int(np.argmax(digits.input))
     text = view.tooltip_at(view.mapToScene(view.neuron_center(0, index).toPoint()))
     row, col = divmod(index, 28)
-    assert f"row {row}, column {col}" in text and f"{float(digits.input[index]):.4f}" in text
+    assert f"row {row}, column {col}" in text and f"{readable(float(digits.input[index]), 4)}" in text
     assert "no weights" in text
     # the midpoint of a drawn edge between hidden 1 and hidden 2
     edges = view._edge_fans[1]
@@ -155,7 +156,7 @@ def test_hover_tooltip_of_an_input_pixel_and_of_an_edge(qtbot, digits):
     mid = (edges.starts[k] + edges.ends[k]) / 2
     text = view.tooltip_at(QPointF(*mid))
     w = float(digits.network.weights[1][edges.targets[k], edges.sources[k]])
-    assert f"weight w = {w:.4f}" in text
+    assert f"weight w = {readable(w, 4)}" in text
 
 
 def test_click_selects_a_neuron_and_highlights_its_incoming_edges(qtbot, xor):
@@ -223,7 +224,7 @@ def test_a_click_on_an_edge_selects_that_weight_and_highlights_its_line(qtbot, d
         if layer > 1:  # (a first-layer line runs under the digit's panel, as the neuron's own fan)
             np.testing.assert_allclose(_pixel(_grab(view), mid), theme.rgb(theme.HIGHLIGHT), atol=40)
         w = float(digits.network.weights[layer - 1][neuron, source])
-        assert f"weight w = {w:.4f}" in view.tooltip_at(view.mapToScene(mid.toPoint()))
+        assert f"weight w = {readable(w, 4)}" in view.tooltip_at(view.mapToScene(mid.toPoint()))
     # a click on a neuron selects the neuron alone again
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.neuron_center(2, 3).toPoint())
     assert digits.selected == (2, 3) and digits.parameter is None and not view._weight_line.isVisible()
@@ -331,7 +332,7 @@ def test_output_labels_name_the_classes_and_highlight_the_winner(qtbot, digits):
     labels = view._output_labels
     assert len(labels) == 10
     for k, label in enumerate(labels):
-        assert label.text().startswith(f"{k}  {float(out[k]):.2f}")
+        assert label.text().startswith(f"{k}  {readable(float(out[k]), 2)}")
     assert labels[winner].font().bold() and not labels[(winner + 1) % 10].font().bold()
     assert labels[winner].brush().color().name() == theme.HIGHLIGHT
     mark = "✓" if digits.input_label == winner else "✗"
@@ -372,7 +373,7 @@ def test_a_new_dataset_rebuilds_the_view_for_its_shape(qtbot, digits):
     digits.set_dataset("xor")
     assert not view.layout_.layers[0].is_image
     assert [label.text() for label in view._input_labels] == [
-        f"x{k + 1} = {float(digits.input[k]):.2f}" for k in range(2)]
+        f"x{k + 1} = {readable(float(digits.input[k]), 2)}" for k in range(2)]
     assert view._input_image is None and len(view._output_labels) == 1
     _, acts = _reference(digits)
     pixels = _grab(view)

@@ -74,7 +74,7 @@ def test_activation_scale_picks_the_map_by_meaning():
     assert theme.activation_scale("sigmoid") == ("sequential", 0.0, 1.0)
     assert theme.activation_scale("softmax") == ("sequential", 0.0, 1.0)
     assert theme.activation_scale("tanh", [5.0]) == ("diverging", -1.0, 1.0)
-    assert theme.activation_scale("relu", np.array([0.0, 3.2])) == ("diverging", -5.0, 5.0)
+    assert theme.activation_scale("relu", np.array([0.0, 3.2])) == ("sequential", 0.0, 5.0)  # never negative
     assert theme.activation_scale("linear", np.array([-0.2, 0.1])) == ("diverging", -1.0, 1.0)
     np.testing.assert_array_equal(theme.colorize("sequential", 0.0, 1.0, [0.25]), theme.sequential([0.25]))
     np.testing.assert_array_equal(theme.colorize("diverging", -5.0, 5.0, [2.5]), theme.diverging([0.5]))

@@ -27,10 +27,21 @@ def screen():
     screen_fit.set_available_size(None)
 
 
+def _geometry(w: MainWindow) -> list:
+    return [w.geometry()] + [d.geometry() for d in w.docks.all()] + [w.centralWidget().geometry()]
+
+
 def _settle(qtbot, w: MainWindow) -> None:
-    qtbot.wait(40)  # queued layout requests and the ScreenFit's settling
-    w.layout().activate()
-    qtbot.wait(40)
+    """Wait until the queued layout requests and the ScreenFit's settling are over: nothing moves for
+    a few event-loop turns (a loaded machine takes longer, never less)."""
+    still, last = 0, None
+    for _ in range(200):
+        qtbot.wait(20)
+        now = _geometry(w)
+        still = still + 1 if now == last and not w.screenFit._pending else 0
+        last = now
+        if still >= 4:
+            return
 
 
 def _window(qtbot, screen, size, preset: str) -> MainWindow:

@@ -224,6 +224,12 @@ class DigitPanel(QWidget):
 
     def refresh(self) -> None:
         s = self._session
+        if s.input_caption != DRAWING and not self.canvas.is_empty():
+            # the network looks at a test sample (a preset, a new network, browsing): the pad must not
+            # keep an old drawing beside it (nor offer Undo and Clear for it). Silently: the sample stays.
+            self.canvas.blockSignals(True)
+            self.canvas.clear()
+            self.canvas.blockSignals(False)
         empty = self.canvas.is_empty()
         self.undoButton.setEnabled(self.canvas.isEnabled() and not empty)
         self.clearButton.setEnabled(self.canvas.isEnabled() and not empty)

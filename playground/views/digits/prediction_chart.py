@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QGraphicsItem
 from playground import theme
 
 BAR_WIDTH = 0.72
+# a probability's axis ends at 1.0 (and its grid with it)
+UNIT_TICKS = [[(0.0, "0"), (0.5, "0.5"), (1.0, "1.0")], [(v, "") for v in (0.25, 0.75)]]
 LABEL_ROOM = 1.15  # the top of the y axis: room above a full bar for its "100%"
 
 
@@ -101,6 +103,7 @@ class PredictionChart(pg.PlotWidget):
             plot.setLabel("left", "probability", color=theme.TEXT_DIM)
             plot.setYRange(-0.01, LABEL_ROOM, padding=0)
             plot.enableAutoRange(axis="y", enable=False)
+            plot.getAxis("left").setTicks(UNIT_TICKS)  # the room above 1.0 is for the labels, not a tick
             self.setToolTip(
                 "The network's answer: its softmax output layer gives a probability for each digit 0–9\n"
                 "(they add up to 100%). The highlighted bar is the digit it picks."
@@ -109,6 +112,7 @@ class PredictionChart(pg.PlotWidget):
             plot.setLabel("left", "output activation (% = share of the total)", color=theme.TEXT_DIM)
             plot.setYRange(-0.01, LABEL_ROOM, padding=0)
             plot.enableAutoRange(axis="y", enable=False)
+            plot.getAxis("left").setTicks(UNIT_TICKS)  # the room above 1.0 is for the labels, not a tick
             self.setToolTip(
                 "The network's answer: each of its ten sigmoid output neurons says 0..1 on its own how much\n"
                 "the input looks like its digit. They need not add up to 1, so the percentage shown is each\n"
@@ -118,6 +122,7 @@ class PredictionChart(pg.PlotWidget):
             plot.setLabel("left", f"output value ({output}; % = share of the positive total)",
                           color=theme.TEXT_DIM)
             plot.enableAutoRange(axis="y", enable=True)
+            plot.getAxis("left").setTicks(None)
             self.setToolTip(
                 f"The network's answer: the raw values of its ten {output} output neurons.\n"
                 "The percentage is each positive value divided by the sum of the positive ones.\n"

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 
 from engine import functions
 from playground import theme
+from playground.number_format import readable, tick_strings
 
 Z_SPAN = 6.0  # the plot shows at least z in [−6, 6]
 SAMPLES = 241
@@ -35,6 +36,9 @@ def softmax_curve(z: np.ndarray, others: np.ndarray) -> np.ndarray:
     m = float(np.max(others))
     shift = m + np.log(np.sum(np.exp(np.asarray(others, dtype=float) - m)))
     return functions.activate("sigmoid", np.asarray(z, dtype=float) - shift)
+
+
+BOUNDED_TICKS = {"tanh": (-1.0, 0.0, 1.0), "sigmoid": (0.0, 0.5, 1.0), "softmax": (0.0, 0.5, 1.0)}
 
 
 class ActivationPlot(pg.PlotWidget):
@@ -129,12 +133,17 @@ class ActivationPlot(pg.PlotWidget):
             plot = self.getPlotItem()
             self._title = title
             plot.setRange(xRange=(-span, span), yRange=self._y_range, padding=0)
+            # a bounded function gets its bounds and middle as ticks: a short plot showed only "0"
+            ticks = BOUNDED_TICKS.get(name)
+            plot.getAxis("left").setTicks(
+                None if ticks is None else [list(zip(ticks, tick_strings(list(ticks)), strict=True))])
         self._z_line.setValue(self.z)
         self._marker.setData([self.z], [self.a])
         # (softmax: the diagonal of its Jacobian, a(1 − a), what this output's z does to its own a)
         self.slope = self.a * (1 - self.a) if name == "softmax" else float(functions.derivative(name, self.z))
         self._slope_marker.setData([self.z], [self.slope])
-        self._readout.setText(f"z = {self.z:.2f}\na = {self.a:.3f}\nf′ = {self.slope:.3f}")
+        self._readout.setText(f"z = {readable(self.z, 2)}\na = {readable(self.a, 3)}\n"
+                              f"f′ = {readable(self.slope, 3)}")
         self._show_spread(spread is not None and len(spread) > 0, span)
         # top-left corner, or top-right when the dot is on the left: never on top of the dot
         left = self.z > 0

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QSlider, QWidget
 
 from playground import theme
+from playground.number_format import readable
 
 STEPS_PER_UNIT = 100  # slider resolution: 0.01
 DEFAULT_LIMIT = 5.0  # sliders start at [−5, 5] and grow to fit the values (see initial_limit) ...
@@ -31,8 +32,7 @@ def initial_limit(values, floor: float = DEFAULT_LIMIT) -> float:
 
 def three_decimals(x: float) -> str:
     """A number as the inspector writes it: 3 decimals, a true minus sign."""
-    text = f"{x:.3f}"
-    return ("−" + text[1:] if text.startswith("-") else text) if text != "-0.000" else "0.000"
+    return readable(x, 3)  # one formatter for the whole window: huge and tiny numbers stay readable
 
 
 class ValueSlider(QObject):

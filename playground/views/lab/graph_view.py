@@ -407,7 +407,11 @@ class GraphView(QGraphicsView):
             self._callout_box.setRect(QRectF(top_left, r.size()).adjusted(-4, -2, 4, 2))
             self._callout.setVisible(True)
             self._callout_box.setVisible(True)
-        self.ensureVisible(box, 40, 40)
+        # scroll only to bring a box out of sight into view: ensureVisible's margins moved a graph
+        # that was wholly in view sideways with each backward step
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not visible.contains(box.sceneBoundingRect()):
+            self.ensureVisible(box, 40, 40)
 
     # ---- pan and zoom ----------------------------------------------------------------------------
     def zoom(self, factor: float) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -45,6 +45,8 @@ from playground.views.lab.texts import ACCUMULATION_TEXT, ACTIVATION_CHOICES, EX
 
 FOLLOW_INTERVAL_MS = 100  # the explained neuron follows the network at most 10 times a second
 
+
+PAN_HINTS = ("drag to see the rest · scroll to zoom", "drag · scroll to zoom", "drag")
 
 class NeuronLab(QWidget):
     """The Neuron lab. By default it shows the seed's neuron.
@@ -154,8 +156,9 @@ class NeuronLab(QWidget):
             buttons.addWidget(b)
 
         self.graphView = GraphView()
-        self.graphView.fitted.connect(
-            lambda whole: self.panHint.setText("" if whole else "drag to see the rest · scroll to zoom"))
+        self.graphView.fitted.connect(self._pan_hint)
+        self._whole = True  # whether the last fit showed the whole graph (then there is no hint)
+        self.panHint.installEventFilter(self)  # a narrower row (the lab docked) picks a shorter hint
         self.caption = QLabel()
         self.caption.setObjectName("labCaption")
         self.caption.setWordWrap(True)
@@ -295,6 +298,21 @@ class NeuronLab(QWidget):
         self.params = dict(SEED_VALUES)
         self._sync_controls()
         self._recompute()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.panHint and event.type() == QEvent.Type.Resize:
+            self._pan_hint(self._whole)
+        return super().eventFilter(watched, event)
+
+    def _pan_hint(self, whole: bool) -> None:
+        """The hint, shorter where the row has little room for it (it is never cut off)."""
+        self._whole = whole
+        text = ""
+        if not whole:
+            room = self.panHint.width()
+            # no room even for the shortest: none (the label's tooltip still says it) rather than cut
+            text = next((t for t in PAN_HINTS if self.panHint.fontMetrics().horizontalAdvance(t) <= room), "")
+        self.panHint.setText(text)
 
     def show_preset(self, key: str) -> None:
         """"seed", "accumulation" or "explained" (after explain_neuron)."""

@@ -69,7 +69,7 @@ class ActivationColors:
     def legend(self, network, image_input: bool) -> list[LegendSpec]:
         specs = []
         for key in self.scale_keys(network, image_input):
-            kind = "sequential" if key in ("sigmoid", "softmax", "pixels") else "diverging"
+            kind = "sequential" if key in NEVER_NEGATIVE else "diverging"
             specs.append(LegendSpec(key, _title(key), kind))
         return specs
 
@@ -135,6 +135,9 @@ class GradientColors:
 
     def edge_values(self, session, layer: int) -> np.ndarray:
         return -probe_backprop(session).dW[layer - 1]
+
+
+NEVER_NEGATIVE = ("sigmoid", "softmax", "pixels", "relu")  # their legend bar runs dark to bright
 
 
 def _title(key: str) -> str:

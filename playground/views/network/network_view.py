@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import theme
+from playground.number_format import readable
 from playground.session import Session
 from playground.views.network.color_sources import color_source
 from playground.views.network.hit_testing import edge_at, neuron_at
@@ -292,10 +293,10 @@ class NetworkView(QGraphicsView):
             for k, label in enumerate(self._output_labels):
                 value = float(out[k])
                 if len(out) == 1:
-                    text = f"{value:.2f}\n→ class {self.words.class_name(winner)}"
+                    text = f"{readable(value, 2)}\n→ class {self.words.class_name(winner)}"
                     win = True
                 else:
-                    text = f"{self.words.class_name(k)}  {value:.2f}"
+                    text = f"{self.words.class_name(k)}  {readable(value, 2)}"
                     win = k == winner
                 if win and truth is not None:
                     text += "  ✓" if winner == truth else "  ✗"
@@ -312,8 +313,8 @@ class NetworkView(QGraphicsView):
             name = names[k] if names else f"x{k + 1}"
             # a feature's longer name (sin x1) goes above its value, to fit the room left of the input
             short = len(name) <= 3
-            value = float(acts[0][k])
-            label.setText(f"{name} = {value:.2f}" if short else f"{name}\n{value:.2f}")
+            value = readable(float(acts[0][k]), 2)
+            label.setText(f"{name} = {value}" if short else f"{name}\n{value}")
             x, y = first.centres[k]
             bounds = label.boundingRect()
             label.setPos(x - first.radius - 6 - bounds.width(), y - (8 if short else bounds.height() / 2))

@@ -6,6 +6,7 @@ is asked for.
 
 from __future__ import annotations
 
+from playground.number_format import readable
 from playground.views.network.color_sources import ACTIVATION_WORDS
 from playground.walkthrough import format_report
 
@@ -79,27 +80,30 @@ class NetworkWords:
         a = float(s.activations()[layer][index])
         if layer == 0:
             what = "ink" if self.image_side else "value"
-            return (f"<b>{self.neuron_name(layer, index)}</b><br>{what} a = {a:.4f}<br>"
+            return (f"<b>{self.neuron_name(layer, index)}</b><br>{what} a = {readable(a, 4)}<br>"
                     "<i>An input neuron just holds one number of the input;<br>"
                     "it has no weights and no bias.</i>")
         z = float(s.weighted_sums()[layer - 1][index])
         b = float(s.network.biases[layer - 1][index])
         name = s.network.layer_activation(layer)
         return (f"<b>{self.neuron_name(layer, index)}</b><br>"
-                f"weighted sum z = w·a + b = {z:.4f}<br>"
-                f"activation a = {name}(z) = {a:.4f}<br>"
-                f"bias b = {b:.4f}<br>"
+                f"weighted sum z = w·a + b = {readable(z, 4)}<br>"
+                f"activation a = {name}(z) = {readable(a, 4)}<br>"
+                f"bias b = {readable(b, 4)}<br>"
                 "<i>z adds up the previous layer's activations, each times its weight, plus the bias.<br>"
                 "The activation function squashes z into how strongly the neuron fires.</i><br>"
                 "Click to inspect it; right-click to explain it.")
 
     def edge_tooltip(self, layer: int, neuron: int, source: int) -> str:
         w = float(self._session.network.weights[layer - 1][neuron, source])
-        return (f"<b>weight w = {w:.4f}</b><br>from {self.neuron_name(layer - 1, source)}<br>"
+        # lines broken by hand and kept whole: Qt would wrap a long tooltip line in mid-sentence
+        return (f"<p style='white-space:pre'><b>weight w = {readable(w, 4)}</b><br>"
+                f"from {self.neuron_name(layer - 1, source)}<br>"
                 f"to {self.neuron_name(layer, neuron)}<br>"
-                "<i>A weight says how much one neuron pushes the next: positive (orange) excites it,<br>"
-                "negative (blue) holds it back. Training nudges every weight to lower the cost.</i><br>"
-                "Click to select this weight (its slider in the inspector lights up too).")
+                "<i>A weight says how much one neuron pushes the next:<br>"
+                "positive (orange) excites it, negative (blue) holds it back.<br>"
+                "Training nudges every weight to lower the cost.</i><br>"
+                "Click to select this weight: its slider in the inspector lights up too.</p>")
 
     def walk_tooltip(self, neuron: tuple[int, int] | None, edge: tuple[int, int, int] | None) -> str:
         """A neuron's or an edge's numbers in the walkthrough's phase; "" when there is no walkthrough."""

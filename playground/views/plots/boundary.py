@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from playground import theme
 from playground.lab2d import GRID
+from playground.number_format import use_readable_ticks
 from playground.plane import PADDING  # noqa: F401 (kept for older imports)
 from playground.session import Session
 from playground.views.plots import plane_colors
@@ -55,7 +56,7 @@ class BoundaryView(QWidget):
             axis = item.getAxis(name)
             axis.setTextPen(theme.TEXT_DIM)
             axis.setPen(theme.TEXT_DIM)
-            axis.enableAutoSIPrefix(False)  # a plane of a few hand-made points must not read "(x0.001)"
+            use_readable_ticks(axis)  # a short panel must not switch to "(x0.001)" with ticks of 500
         self.image = pg.ImageItem(axisOrder="row-major")
         item.addItem(self.image)
         self._train = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.BACKGROUND, width=1))

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from playground import theme
+from playground.number_format import use_readable_ticks
 from playground.session import Session
 
 REFRESH_HZ = 10
@@ -65,6 +66,7 @@ class CostPlot(pg.PlotWidget):
         plot.getAxis("right").linkToView(self._accuracy_view)
         plot.getAxis("right").setLabel("test accuracy (%)", color=theme.ACCURACY)
         plot.getAxis("right").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
+        use_readable_ticks(plot.getAxis("left"))  # an exploded cost: 1.0×10⁴⁰, not 40 digits
         self._accuracy_view.setXLink(plot)
         # the top fifth of the plot is kept free for the legend: 100 % sits below it
         self._accuracy_view.setYRange(0, 100 / (1 - HEADROOM), padding=0)
@@ -95,6 +97,7 @@ class CostPlot(pg.PlotWidget):
         self._empty.setPos(0.5, 0.5)
         plot.enableAutoRange(enable=False)
         self._range: tuple[float, float] | None = None  # (right end of x, top of y) now shown
+        self._marks: list[pg.InfiniteLine] = []  # where the cost function changed (History.marks)
         self._show_range(1.0, 1.0)
 
         self._last_refresh = 0.0
@@ -136,6 +139,7 @@ class CostPlot(pg.PlotWidget):
         self._train.setData(train.column(0), train.column(1))
         self._test.setData(test.column(0), test.column(1))
         self._accuracy.setData(test.column(0), 100.0 * test.column(2))
+        self._show_marks(history.marks)
         empty = len(train) == 0
         self._empty.setVisible(empty)
         if empty:
@@ -148,6 +152,27 @@ class CostPlot(pg.PlotWidget):
             last = float(train.rows[0][-1])
             right = nice_ceiling(max(1.05 * last, 1.0), STEP_RANGES)  # (the last marker stays whole)
             self._show_range(right, nice_ceiling(max(top, 1e-6)) / (1 - HEADROOM))
+
+    def mark_texts(self) -> list[tuple[float, str]]:
+        """The marks drawn: (step, words), e.g. (120, "cost: MSE")."""
+        return [(line.value(), line.label.format) for line in self._marks]
+
+    def _show_marks(self, marks: list[tuple[int, str]]) -> None:
+        if [(float(s), w) for s, w in marks] == self.mark_texts():
+            return
+        plot = self.getPlotItem()
+        for line in self._marks:
+            plot.removeItem(line)
+        self._marks = []
+        for step, words in marks:
+            line = pg.InfiniteLine(pos=float(step), angle=90, movable=False, label=words,
+                                   pen=pg.mkPen(theme.HIGHLIGHT, width=1, style=Qt.PenStyle.DashLine),
+                                   labelOpts={"position": 0.7, "color": theme.HIGHLIGHT,
+                                              "anchors": [(0, 0.5), (0, 0.5)]})
+            line.setToolTip("The cost function changed here: after this line the curve measures "
+                            "another cost.")
+            plot.addItem(line, ignoreBounds=True)
+            self._marks.append(line)
 
     def _show_range(self, right: float, top: float) -> None:
         if self._range != (right, top):
