@@ -122,3 +122,23 @@ def test_hovering_a_map_shows_it_large_in_the_boundary(qtbot, xor):
     QApplication.sendEvent(tile, QEvent(QEvent.Type.Leave))
     assert xor.hovered is None
     np.testing.assert_array_equal(boundary.image.image, answer)
+
+
+def test_hovering_a_neuron_in_the_network_view_shows_its_map(qtbot, xor):
+    from PySide6.QtCore import QPoint
+
+    from playground.views.network.network_view import NetworkView
+
+    view = NetworkView(xor)
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    boundary = BoundaryView(xor)
+    qtbot.addWidget(boundary)
+    centre = view.neuron_center(1, 1).toPoint()
+    qtbot.mouseMove(view.viewport(), centre)
+    qtbot.waitUntil(lambda: xor.hovered == (1, 1), timeout=2000)
+    np.testing.assert_array_equal(boundary.neuron_values, xor.plane_activations(GRID)[1][1])
+    qtbot.mouseMove(view.viewport(), QPoint(3, view.viewport().height() // 2))  # empty space
+    qtbot.waitUntil(lambda: xor.hovered is None, timeout=2000)
