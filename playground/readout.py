@@ -58,6 +58,8 @@ class Readout:
 
     def predicted_class(self, output: np.ndarray | None = None) -> int:
         out = self.prediction() if output is None else output
+        if self.dataset.task == "regression":  # the "class" of a regression set is the target's sign
+            return int(out[0] > 0)
         return int(out[0] > 0.5) if out.shape[-1] == 1 else int(np.argmax(out))
 
     def evaluate(self, split: str = "test") -> tuple[float, float]:

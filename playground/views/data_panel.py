@@ -191,6 +191,9 @@ class DataPanel(QWidget):
                               + ("from a file." if s.user_data == "csv" else "your own or a preset's."))
         else:
             self.note.setText(s.dataset.source)
+        if on_plane and not len(s.dataset.X_test):
+            self.note.setText(f"{s.dataset.source}. With no test points, the epoch-end test cost and "
+                              "accuracy measure the training points.")
 
     def _sync_point_class(self) -> None:
         s = self._session

@@ -66,6 +66,7 @@ def test_clear_data_then_click_a_set_in_by_hand(qtbot, xor):
     qtbot.mouseClick(panel.clearDataButton, Qt.MouseButton.LeftButton)
     assert len(xor.dataset.X_train) == len(xor.dataset.X_test) == 0
     assert len(view._train.data) == 0 and xor.trainer is None
+    assert "measure the training points" in panel.note.text()
     assert xor.step() is None  # nothing to train on: a message, not a crash
     xor.run()
     assert not xor.running

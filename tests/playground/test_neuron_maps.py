@@ -122,3 +122,33 @@ def test_hovering_a_map_shows_it_large_in_the_boundary(qtbot, xor):
     QApplication.sendEvent(tile, QEvent(QEvent.Type.Leave))
     assert xor.hovered is None
     np.testing.assert_array_equal(boundary.image.image, answer)
+
+
+def _move(widget, point) -> None:
+    """A mouse move over `widget` (sent, not simulated: the offscreen cursor may already be there)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QMouseEvent
+
+    p = QPointF(point)
+    event = QMouseEvent(QEvent.Type.MouseMove, p, widget.mapToGlobal(p), Qt.MouseButton.NoButton,
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def test_hovering_a_neuron_in_the_network_view_shows_its_map(qtbot, xor):
+    from PySide6.QtCore import QPoint
+
+    from playground.views.network.network_view import NetworkView
+
+    view = NetworkView(xor)
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    boundary = BoundaryView(xor)
+    qtbot.addWidget(boundary)
+    _move(view.viewport(), view.neuron_center(1, 1).toPoint())
+    assert xor.hovered == (1, 1)
+    np.testing.assert_array_equal(boundary.neuron_values, xor.plane_activations(GRID)[1][1])
+    _move(view.viewport(), QPoint(3, view.viewport().height() // 2))  # empty space
+    assert xor.hovered is None

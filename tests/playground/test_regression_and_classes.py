@@ -88,3 +88,19 @@ def test_three_spirals_train_past_90_percent_with_a_three_colour_boundary(qtbot,
             assert int(np.argmin([np.linalg.norm(colour - f) for f in faded])) == k
     finally:
         session.shutdown()
+
+
+def test_a_regression_prediction_is_read_by_its_sign(qtbot, circle):
+    from playground.views.network.network_view import NetworkView
+
+    circle.set_dataset("reg-plane")
+    out = len(circle.network.sizes) - 1
+    view = NetworkView(circle)
+    qtbot.addWidget(view)
+    for bias, side in ((0.3, "above 0"), (-0.3, "below 0")):
+        for j in range(circle.network.sizes[-2]):
+            circle.set_weight(out, 0, j, 0.0)
+        circle.set_bias(out, 0, bias)  # the prediction is this bias everywhere
+        assert circle.prediction()[0] == pytest.approx(bias)
+        assert circle.dataset.classes[circle.predicted_class()] == side
+        assert view._output_labels[0].text().startswith(f"{bias:.2f}\n→ {side}")

@@ -292,7 +292,10 @@ class NetworkView(QGraphicsView):
             truth = s.input_label
             for k, label in enumerate(self._output_labels):
                 value = float(out[k])
-                if len(out) == 1:
+                if len(out) == 1 and s.dataset.task == "regression":  # a prediction, not a class (lab2d)
+                    text = f"{readable(value, 2)}\n→ {self.words.class_name(winner)}"
+                    win = True
+                elif len(out) == 1:
                     text = f"{readable(value, 2)}\n→ class {self.words.class_name(winner)}"
                     win = True
                 else:
