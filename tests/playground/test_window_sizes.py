@@ -141,6 +141,7 @@ def test_digits_fit_each_screen_with_a_square_pad_and_legible_legends(qtbot, scr
     _settle(qtbot, w)
     assert _fits(w, size)
     _assert_no_overlaps(w)
+    _assert_legend_legible(w)  # the neuron's weights picture and its words too
 
 
 @pytest.mark.parametrize("size", SIZES)
