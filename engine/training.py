@@ -392,20 +392,30 @@ class Trainer:
     # --- evaluation ----------------------------------------------------------------------------
 
     def evaluate(self, X, Y) -> tuple[float, float]:
-        """(cost, accuracy) of the network on X, Y: the average cost and the fraction classified right."""
-        return evaluate(self.network, X, Y, self.cost_name)
+        """(cost, accuracy) of the network on X, Y: the average cost and the fraction classified right
+        (for a regression set: the fraction on the right side of zero)."""
+        regression = getattr(self.dataset, "task", "") == "regression"
+        return evaluate(self.network, X, Y, self.cost_name, threshold=0.0 if regression else 0.5)
 
 
-def evaluate(network: Network, X, Y, cost: str = "mse") -> tuple[float, float]:
-    """(average cost, accuracy in 0..1) over all samples, in chunks so memory stays small."""
+def evaluate(network: Network, X, Y, cost: str = "mse", threshold: float = 0.5) -> tuple[float, float]:
+    """(average cost, accuracy in 0..1) over all samples, in chunks so memory stays small.
+
+    With one output, a sample counts as right when output and target are on the same side of
+    `threshold`: 0.5 for a 0/1 class, 0 for the sign of a regression target. Else the largest output
+    must be the target's class.
+    """
     X, Y = np.asarray(X), np.asarray(Y)
     if len(X) == 0:
         raise ValueError("nothing to evaluate: no samples")
-    labels = (Y[:, 0] > 0.5).astype(np.int64) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
+    single = Y.shape[1] == 1
+    labels = (Y[:, 0] > threshold).astype(np.int64) if single else np.argmax(Y, axis=1)
     total_cost, correct = 0.0, 0
     with np.errstate(all="ignore"):  # a diverged network reports an inf/NaN cost, not warnings
         for i in range(0, len(X), EVAL_CHUNK):
             xs, ys = X[i : i + EVAL_CHUNK], Y[i : i + EVAL_CHUNK]
             total_cost += network.cost(xs, ys, cost) * len(xs)
-            correct += int(np.sum(network.predict(xs) == labels[i : i + EVAL_CHUNK]))
+            out = network.forward(xs)
+            predicted = (out[:, 0] > threshold).astype(np.int64) if single else np.argmax(out, axis=1)
+            correct += int(np.sum(predicted == labels[i : i + EVAL_CHUNK]))
     return total_cost / len(X), correct / len(X)

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+SMALLEST, LARGEST = (1024, 600), (7680, 4320)  # --size: a netbook up to an 8K screen
 NO_DISPLAY_MESSAGE = (
     "Neural Network Playground needs a display to open its window, and none was found\n"
     "(DISPLAY, WAYLAND_DISPLAY and QT_QPA_PLATFORM are all unset).\n"
@@ -42,8 +43,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         "the screenshot, e.g. 1,0,1 (SOURCE b: the bias); the cost along it is drawn")
     parser.add_argument("--overlay", action="store_true", help="colour the network by the gradient "
                         "(the gradient overlay) in the screenshot")
-    parser.add_argument("--size", metavar="WxH", default="1400x900", help="screenshot size, at least "
-                        "1200x800 (default 1400x900)")
+    parser.add_argument("--size", metavar="WxH", default="1400x900",
+                        help="screenshot size (the screen's available area it stands in for), "
+                        f"{SMALLEST[0]}x{SMALLEST[1]} to {LARGEST[0]}x{LARGEST[1]} (default 1400x900)")
     parser.add_argument("--show", choices=["lab", "cost"], help="lab: open the neuron lab before the "
                         "screenshot, with the --select neuron explained (else the seed's neuron) and its "
                         "backward pass done, drawn where it floats; cost: with --phase, the lab shows the "
@@ -147,13 +149,19 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
 
     from playground import theme
     from playground.main_window import MainWindow
+    from playground.screen_fit import frame_margins, set_available_size
     from playground.session import Session
 
     app = make_application()
+    set_available_size(size)  # the window fits (and lays itself out for) a screen of this size
     session = Session(preset=preset)
     window = MainWindow(session=session, remember=False)
     window.resize(*size)
     window.show()
+    # the picture is `size` itself: the stand-in screen has room for the frame the platform adds too
+    margins = frame_margins(window)
+    set_available_size((size[0] + margins.width(), size[1] + margins.height()))
+    window.resize(*size)
     for _ in range(max(0, steps)):
         session.step()
     if phase is not None:
@@ -193,6 +201,7 @@ def screenshot(path: str, preset: str, steps: int, size: tuple[int, int],
     ok = image.save(path)
     window.close()
     app.processEvents()
+    set_available_size(None)
     if not ok:
         print(f"Could not write {path}", file=sys.stderr)
         return 1
@@ -208,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         print(f"--size wants WIDTHxHEIGHT, e.g. 1400x900, not {args.size!r}", file=sys.stderr)
+        return 2
+    if width > LARGEST[0] or height > LARGEST[1]:
+        print(f"--size {width}x{height} is larger than the largest screen supported, "
+              f"{LARGEST[0]}x{LARGEST[1]}", file=sys.stderr)
         return 2
     select = None
     if args.select:
@@ -230,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         if not has_display():
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return screenshot(args.screenshot, args.preset or DEFAULT_PRESET, args.steps,
-                          (max(width, 1200), max(height, 800)), select, args.show, select_weight,
-                          args.overlay, args.phase)
+                          (max(width, SMALLEST[0]), max(height, SMALLEST[1])), select, args.show,
+                          select_weight, args.overlay, args.phase)
     if not has_display():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return 2

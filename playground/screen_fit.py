@@ -141,8 +141,8 @@ class ScreenFit(QObject):
             if forced and self.wanted is None:
                 self.wanted = QSize(old)
             self._later()
-        elif kind in (QEvent.Type.LayoutRequest, QEvent.Type.Show, QEvent.Type.Move):
-            self._later()
+        elif kind in (QEvent.Type.LayoutRequest, QEvent.Type.Show):
+            self._later()  # (not on a Move: a window dragged partly off the screen is the user's wish)
         return False
 
     def _later(self) -> None:
@@ -174,8 +174,8 @@ class ScreenFit(QObject):
             self.wanted = None
         if target != w.size():
             w.resize(target)
-        if room is not None:
-            self._keep_on_screen()
+            if room is not None:
+                self._keep_on_screen()  # a window we made smaller or larger stays on the screen
 
     def _keep_on_screen(self) -> None:
         area = available_area(self.window)

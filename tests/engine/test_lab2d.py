@@ -117,3 +117,17 @@ def test_hand_made_points_on_features_keep_the_features():
     assert more.X_train[-1].tolist() == pytest.approx([0.25, 0.25])
     fewer = points.remove_nearest(more, 0.5, 0.5)
     assert fewer.feature_names == ["x1²", "x2²"] and np.allclose(fewer.X_train, f.X_train)
+
+
+def test_a_regression_counts_as_right_on_the_right_side_of_zero():
+    # targets 0.2 and -0.2; a linear 2-1 network that answers 0.3 and -0.1: both on the right side of 0,
+    # though 0.3 and 0.2 are both below the 0/1 threshold of 0.5
+    data = toy.from_points("reg-plane", np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]),
+                           np.array([0.2, -0.2, 0.2, -0.2]), 2, "by hand")
+    net = Network([2, 1], activation="linear", output="linear")
+    net.weights[0][...] = [[0.3, -0.1]]
+    trainer = Trainer(net, data, cost="mse")
+    cost, accuracy = trainer.evaluate(data.X_test, data.Y_test)
+    assert accuracy == 1.0 and cost == pytest.approx(((0.3 - 0.2) ** 2 + (-0.1 + 0.2) ** 2) / 2)
+    net.weights[0][...] = [[-0.3, 0.1]]  # both on the wrong side
+    assert trainer.evaluate(data.X_test, data.Y_test)[1] == 0.0

@@ -10,17 +10,11 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from playground import theme
-from playground.main_window import MainWindow, settings
-from playground.session import Session
+from playground.main_window import settings
 from playground.status_words import activation_switch_note
+from tests.playground.shown_window import shown_window
 
-
-def _window(qtbot, preset: str) -> MainWindow:
-    w = MainWindow(session=Session(preset=preset), remember=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+_window = shown_window
 
 
 def _draw(canvas) -> None:

@@ -6,19 +6,13 @@ import numpy as np
 import pytest
 
 from playground.history import History
-from playground.main_window import MainWindow
 from playground.number_format import percent, readable, tick_strings
 from playground.run_control import RunControl
 from playground.session import Session
 from playground.status_words import describes_another_network
+from tests.playground.shown_window import shown_window
 
-
-def _window(qtbot, preset: str) -> MainWindow:
-    w = MainWindow(session=Session(preset=preset), remember=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+_window = shown_window
 
 
 def _accuracy_text(session: Session) -> str:

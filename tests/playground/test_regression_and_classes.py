@@ -7,6 +7,7 @@ import pytest
 
 from playground import theme
 from playground.lab2d import GRID
+from playground.number_format import readable
 from playground.session import Session
 from playground.views.plots import plane_colors
 from playground.views.plots.boundary import BoundaryView
@@ -103,4 +104,4 @@ def test_a_regression_prediction_is_read_by_its_sign(qtbot, circle):
         circle.set_bias(out, 0, bias)  # the prediction is this bias everywhere
         assert circle.prediction()[0] == pytest.approx(bias)
         assert circle.dataset.classes[circle.predicted_class()] == side
-        assert view._output_labels[0].text().startswith(f"{bias:.2f}\n→ {side}")
+        assert view._output_labels[0].text().startswith(f"{readable(bias, 2)}\n→ {side}")

@@ -141,6 +141,7 @@ def test_digits_fit_each_screen_with_a_square_pad_and_legible_legends(qtbot, scr
     _settle(qtbot, w)
     assert _fits(w, size)
     _assert_no_overlaps(w)
+    _assert_legend_legible(w)  # the neuron's weights picture and its words too
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -152,6 +153,18 @@ def test_xor_with_a_neuron_selected_fits_each_screen(qtbot, screen, size):
     _assert_no_overlaps(w)
     _assert_legend_legible(w)
     assert w.statusBar().geometry().bottom() < w.height()  # the status bar stays on the screen
+    # every weight's value is written whole (it was cut to "6" at 1024x600)
+    labels = [w.inspector.bias.value_label] + [row[1].value_label for row in w.inspector._rows]
+    for label in labels:
+        width = label.fontMetrics().horizontalAdvance(label.text())
+        assert width <= label.contentsRect().width(), label.text()
+    scroll = w.inspectorDock.widget()
+    for label in labels:  # and in sight, or a scroll away (never under another panel)
+        right = label.mapTo(scroll.viewport(), label.rect().topRight()).x()
+        assert right <= scroll.viewport().rect().right() or scroll.horizontalScrollBar().maximum() > 0
+    inner = w.inspector.scroll.viewport()  # the list of weights: its rows are not cut at the right
+    for label in labels[1:]:
+        assert label.mapTo(inner, label.rect().topRight()).x() <= inner.rect().right()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -188,3 +201,41 @@ def test_the_window_is_kept_inside_a_small_screen_even_when_asked_for_more(qtbot
     w.resize(1400, 900)
     _settle(qtbot, w)
     qtbot.waitUntil(lambda: _fits(w, (1024, 600)))
+
+
+def test_screenshot_sizes_run_from_1024x600_and_an_absurd_one_is_refused(tmp_path, capsys):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtGui import QImage
+
+    from playground.app import main
+
+    assert main(["--screenshot", str(tmp_path / "x.png"), "--size", "100000x100000"]) == 2
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and "7680x4320" in said[0]  # one line, with the largest allowed
+    out = tmp_path / "small.png"
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    result = subprocess.run([sys.executable, "main.py", "--screenshot", str(out), "--preset", "XOR",
+                             "--size", "1024x600", "--steps", "0"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert image.width() <= 1024 and image.height() <= 600  # the window at a 1024x600 screen
+    assert image.width() >= 1000 and image.height() >= 580
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_a_wider_number_at_a_bars_end_pushes_its_neighbours_along(qtbot, screen, size):
+    w = _window(qtbot, screen, size, "XOR")
+    s = w.session
+    s.set_activation("relu")  # its bar's right end follows the biggest activation
+    entry = w.networkView.legend.entries["relu"]
+    narrow = entry.hi.text()
+    s.set_bias(1, 0, 4000.0)  # a ReLU neuron far up: the number at the bar's end gets much wider
+    qtbot.waitUntil(lambda: entry.hi.text() != narrow)
+    assert len(entry.hi.text()) > len(narrow)
+    _assert_legend_legible(w)

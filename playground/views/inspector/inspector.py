@@ -271,6 +271,9 @@ class NeuronInspector(QWidget):
             else:
                 slider.set_limit(limit)
         page.labelled_for = layer
+        # the list is at least as wide as its rows and its scroll bar: a value is never cut ("6")
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        self.scroll.setMinimumWidth(page.minimumSizeHint().width() + bar + 2 * self.scroll.frameWidth())
 
     def _drop_unused_pages(self) -> None:
         """Forget the pages of fan-ins the current structure no longer has."""

@@ -74,14 +74,21 @@ class WeightsPicture:
             self.image.setPixmap(rgba_pixmap(theme.diverging(w, limit).reshape(side, side, 4)))
             self.image.show()
             width = min(max(ws, WEIGHTS_TEXT_WIDTH), room)
-            caption.setText(wrap_text(f"weights of {name}:\n"
-                                      "orange excites, blue inhibits", caption.font(), width))
+            words = f"weights of {name}:\norange excites, blue inhibits"
+            caption.setText(wrap_text(words, caption.font(), width))
             height = caption.boundingRect().height()
             input_bottom = layout.layers[0].image[1] + layout.layers[0].image[2]
+            beside = room - ws - 8  # right of the square, short of the first hidden layer
             if wy - 4 - height >= input_bottom + 2:
                 caption.setPos(wx, wy - 4 - height)  # between the digit and its weights
-            else:  # a narrow view wraps the words to more lines than the gap holds: under the square
-                caption.setPos(wx, wy + ws + 4)
+            else:
+                # a short view: beside the square if the words fit there, else left out (the picture's
+                # tooltip says it); under the square they ran into the legend
+                caption.setText(wrap_text(words, caption.font(), beside) if beside >= 60 else "")
+                bounds = caption.boundingRect()
+                if bounds.width() > beside or bounds.height() > ws:
+                    caption.setText("")
+                caption.setPos(wx + ws + 8, wy)
         # a plain panel under the square and its words, so no edge runs through them
         area = caption.sceneBoundingRect().united(QRectF(wx, wy, ws, ws))
         self.panel.setRect(area.adjusted(-4, -4, 4, 4))
