@@ -430,7 +430,13 @@ class MainWindow(QMainWindow):
         self.progressBar.setValue(int(round(1000 * fraction)))
         self.progressBar.setFormat(text)
         parts = []
-        if s.history.last_cost is not None:
+        n_train = len(s.dataset.X_train)
+        if s.is_plane and not s.running and n_train:
+            # paused on a plane: the cost of all its training points now, so a point clicked in or an
+            # edit shows at once (a few hundred points: cheaper than a repaint)
+            cost = s.network.cost(s.dataset.X_train, s.dataset.Y_train, s.cost_name)
+            parts.append(f"training cost {readable(cost, 4)} on {n_train:,} points")
+        elif s.history.last_cost is not None:
             parts.append(f"training cost {readable(s.history.last_cost, 4)}")
         # the network as it is now (a slider edit, an activation switch), not the last epoch's figure
         self._measure_baseline()

@@ -40,7 +40,7 @@ def test_one_formatter_writes_ordinary_huge_and_tiny_numbers_readably():
 
 
 def test_an_exploded_cost_reads_as_a_power_of_ten_in_the_status_bar_and_on_the_plot(qtbot):
-    w = _window(qtbot, "XOR")
+    w = _window(qtbot, "3Blue1Brown digits")  # (paused on a plane the readout shows the cost now)
     s = w.session
     s.history.train.add(1, 1.234e40)
     w._update_counters()

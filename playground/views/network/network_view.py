@@ -481,6 +481,10 @@ class NetworkView(QGraphicsView):
             edge = None if hit else self.edge_at(point)
             if edge is not None:
                 self._session.select_weight(*edge)  # a line: that one weight
+            elif hit and hit[0] == 0 and self._session.is_plane and len(self._session.active_features()) > 1:
+                # an input of 2-D data is a feature, as in TensorFlow Playground: a click switches it off
+                # (the data panel's feature buttons switch it on again)
+                self._session.toggle_feature(self._session.active_features()[hit[1]])
             else:
                 self._session.select_neuron(*(hit or (-1, -1)))
             event.accept()

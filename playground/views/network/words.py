@@ -80,9 +80,13 @@ class NetworkWords:
         a = float(s.activations()[layer][index])
         if layer == 0:
             what = "ink" if self.image_side else "value"
+            click = ""
+            if getattr(s, "is_plane", False):  # a feature of 2-D data (lab2d)
+                click = ("<br>Click to switch this input off; the features in the data panel switch "
+                         "inputs on." if len(s.active_features()) > 1 else "<br>The last input stays on.")
             return (f"<b>{self.neuron_name(layer, index)}</b><br>{what} a = {readable(a, 4)}<br>"
                     "<i>An input neuron just holds one number of the input;<br>"
-                    "it has no weights and no bias.</i>")
+                    f"it has no weights and no bias.</i>{click}")
         z = float(s.weighted_sums()[layer - 1][index])
         b = float(s.network.biases[layer - 1][index])
         name = s.network.layer_activation(layer)
