@@ -31,6 +31,7 @@ from playground.views.lab.neuron_lab import NeuronLab
 from playground.views.network.network_view import NetworkView
 from playground.views.plots.boundary import BoundaryView
 from playground.views.plots.cost_plot import CostPlot
+from playground.views.run_speed import RunSpeedControl
 from playground.views.sample_browser import SampleBrowser
 
 ORGANIZATION = "NeuralNetworkPlayground"
@@ -155,6 +156,9 @@ class MainWindow(QMainWindow):
         for action in (self.stepAction, self.runAction, self.resetAction):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             bar.addAction(action)
+        self.runSpeedControl = RunSpeedControl(self.session)
+        self.runSpeed = self.runSpeedControl.slider
+        bar.addWidget(self.runSpeedControl).setToolTip(self.runSpeedControl.toolTip())
         bar.addSeparator()
         self.counterLabel = QLabel()
         self.counterLabel.setObjectName("stepCounter")

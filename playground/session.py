@@ -291,6 +291,7 @@ class Session(Readout, QObject):
             return False
         self.settings = Settings.from_preset(PRESETS[name], key)  # the dataset's name and key too
         self._build(net)
+        self.set_run_speed(PRESETS[name].run_speed)
         self.message.emit(f"Preset “{name}”: {self._describe()}")
         return True
 
