@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
-from playground.download_dialog import DownloadDialog
 from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
 from playground.icons import expression_graph_icon
 from playground.presets import DEFAULT_PRESET, PRESETS
@@ -339,6 +338,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Could not export", self.statusBar().currentMessage())
 
     def download_mnist(self) -> None:
+        from playground.download_dialog import DownloadDialog  # imported when first used: start-up is faster
+
         dialog = DownloadDialog(self)
         dialog.exec()
         if getattr(dialog, "succeeded", False):
