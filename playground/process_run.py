@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class RunStats:
     snapshots_sent: int = 0  # snapshots that reached the window
     steps_done: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the training process's own CPU time (bench/bench_worker.py)
 
 
 def context():
@@ -128,9 +130,11 @@ class ProcessRun(QObject):
         if self._conn is None:
             return
         self._send(("stop",))
-        while self._conn is not None:
-            if not self._conn.poll(STOP_TIMEOUT):
-                self._lost()
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while self._conn is not None:  # snapshots sent before the stop arrived come first
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._conn.poll(left):
+                self._lost()  # it does not answer: it is ended, and what arrived is kept
                 return
             self._read_one()
 
@@ -164,6 +168,7 @@ class ProcessRun(QObject):
             snap.network = self._trainer.network
             self.stats.snapshots_sent += 1
             self.stats.steps_done, self.stats.seconds = stats["steps_done"], stats["seconds"]
+            self.stats.cpu_seconds = stats["cpu_seconds"]
             self._end(snap)
 
     def _lost(self) -> None:

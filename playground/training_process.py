@@ -121,7 +121,7 @@ def _serve(conn, data_block, places, snapshot_block) -> None:
         loop.apply(seq, edit)
     shared = parameter_views(snapshot_block, trainer.network)
     interval = 1.0 / SNAPSHOTS_PER_SECOND
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     last_sent = last_look = 0.0
     acked, stopping, reason = True, False, "paused"
     snapshots = 0
@@ -159,6 +159,7 @@ def _serve(conn, data_block, places, snapshot_block) -> None:
         if message[0] == "edit":
             loop.apply(message[1], message[2])
     news = loop.news(reason)
-    stats = {"steps_done": loop.steps_done, "seconds": time.monotonic() - started, "snapshots": snapshots}
+    stats = {"steps_done": loop.steps_done, "seconds": time.monotonic() - started,
+             "cpu_seconds": time.process_time() - cpu_started, "snapshots": snapshots}
     conn.send_bytes(dumps(("done", news, trainer, stats), data))
     conn.close()

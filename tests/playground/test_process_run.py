@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -76,3 +82,56 @@ def test_a_training_process_that_dies_ends_the_run_with_its_last_snapshot_kept(q
     assert steps > 100
     session.step()
     assert session.steps == steps + 1
+
+
+APP_THAT_CLOSES_DURING_RUN = r"""
+import multiprocessing.forkserver as fs
+from PySide6.QtCore import QTimer
+from playground.app import make_application
+from playground.main_window import MainWindow
+from playground.session import Session
+
+app = make_application()
+w = MainWindow(session=Session(preset="XOR"), remember=False)
+w.session.set_run_speed(0)
+w.show()
+w.runAction.trigger()
+
+def close_when_training():
+    if w.session.steps < 50:
+        return
+    print("pids", w.session._training.process.pid, fs._forkserver._forkserver_pid or 0, flush=True)
+    w.close()
+    app.quit()
+
+timer = QTimer()
+timer.timeout.connect(close_when_training)
+timer.start(20)
+app.exec()
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is gone in all but name
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_closing_the_window_during_run_leaves_no_process_behind():
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", APP_THAT_CLOSES_DURING_RUN], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    pids = [int(p) for p in out.stdout.split("pids", 1)[1].split()]
+    assert pids[0] > 0
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids if p) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in pids if p), "a training process outlived the window"
