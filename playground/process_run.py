@@ -107,13 +107,16 @@ class ProcessRun(QObject):
         n = len(trainer.network.weights)
         self._mirror.weights, self._mirror.biases = views[:n], views[n:]
         payload = dumps({"trainer": trainer, **self._job}, self._arrays)  # before the process: fails early
+        # the job goes by shared memory too: through the pipe, this thread would wait for the new
+        # process to read it (megabytes for the digits models, past the pipe's 64 kB buffer)
+        job_block = ctx.RawArray("b", len(payload))
+        memoryview(job_block).cast("B")[:] = payload
         conn, child_conn = ctx.Pipe()
-        self.process = ctx.Process(target=child.serve, args=(child_conn, data_block, places, snapshot_block),
-                                   name="training", daemon=True)
+        self.process = ctx.Process(target=child.serve, name="training", daemon=True,
+                                   args=(child_conn, job_block, data_block, places, snapshot_block))
         with main_script_hidden():
             self.process.start()
         child_conn.close()
-        conn.send_bytes(payload)
         self._conn = conn
         # one BLAS thread here too: the window's own products must not spin against the training's
         self._blas_threads_before = set_blas_threads(1)

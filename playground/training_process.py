@@ -7,8 +7,9 @@ interpreter to itself, and the window redraws on the other core.
 
 What travels:
 * At the start, the Trainer itself, pickled (its network, optimiser memory, shuffling generator,
-  divergence guard: training goes on exactly where it stood). The dataset's arrays, which are large,
-  go through shared memory instead of the pipe (`pack`): the child reads them in place.
+  divergence guard: training goes on exactly where it stood), in a shared block, so the window need
+  not wait for the new process to read it. The dataset's arrays, which are large, are not pickled:
+  they are copied into a second shared block (`layout`, `fill`) and read there in place.
 * During Run, the window sends edits ("edit", seq, edit), acknowledgements ("ack",) and ("stop",); the
   child sends ("snap", Snapshot) after writing the weights into the shared snapshot buffer. It writes
   that buffer again only after the window's "ack", i.e. after the window has copied the weights out,
@@ -103,18 +104,18 @@ def views_of(block, places) -> list[np.ndarray]:
 
 
 # --- the child ------------------------------------------------------------------------------------
-def serve(conn, data_block, places, snapshot_block) -> None:
-    """The training process: receive the job, train until stopped, send the Trainer back."""
+def serve(conn, job_block, data_block, places, snapshot_block) -> None:
+    """The training process: read the job, train until stopped, send the Trainer back."""
     try:
-        _serve(conn, data_block, places, snapshot_block)
+        _serve(conn, job_block, data_block, places, snapshot_block)
     except (EOFError, BrokenPipeError):
         pass  # the window's process has gone: so does this one, quietly
 
 
-def _serve(conn, data_block, places, snapshot_block) -> None:
+def _serve(conn, job_block, data_block, places, snapshot_block) -> None:
     set_blas_threads(1)  # one core trains; the other is the window's
     data = views_of(data_block, places)
-    job = loads(conn.recv_bytes(), data)
+    job = loads(memoryview(job_block).cast("B").tobytes(), data)
     trainer = job["trainer"]
     loop = TrainingLoop(trainer, job["X_test"], job["Y_test"], epochs=job["epochs"], speed=job["speed"])
     for seq, edit in job["edits"]:
