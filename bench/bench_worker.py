@@ -133,7 +133,12 @@ def main() -> int:
     parser.add_argument("--presets", nargs="*", default=PRESETS)
     parser.add_argument("--hosts", nargs="*", default=["process", "thread"], choices=["process", "thread"])
     parser.add_argument("--busy", action="store_true", help="also measure with one core kept busy")
+    parser.add_argument("--own-session", action="store_true",
+                        help="the training process in a session of its own (Linux autogroup: its own CPU "
+                             "slice on a shared machine, like the plain loop's; see training_process.py)")
     args = parser.parse_args()
+    if args.own_session:
+        os.environ["PLAYGROUND_TRAINING_OWN_SESSION"] = "1"
     import tempfile
 
     from PySide6.QtCore import QSettings
