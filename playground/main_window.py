@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from playground.big_model import memory_warning
 from playground.damaged_download import offer_repair
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
-from playground.download_dialog import DownloadDialog
 from playground.file_dialogs import remember, start_path
 from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
 from playground.icons import expression_graph_icon, gradient_icon, step_slowly_icon
@@ -43,6 +42,7 @@ from playground.views.plots.boundary import BoundaryView
 from playground.views.plots.cost_curve import CostCurve
 from playground.views.plots.cost_plot import CostPlot
 from playground.views.plots.neuron_maps import NeuronMaps
+from playground.views.run_speed import RunSpeedControl
 from playground.views.sample_browser import SampleBrowser
 
 ORGANIZATION = "NeuralNetworkPlayground"
@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
             # window-wide, the floating lab included; number boxes do not keep the keys (shortcuts.py)
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
             bar.addAction(action)
+        self.runSpeedControl = RunSpeedControl(self.session)
+        self.runSpeed = self.runSpeedControl.slider
+        bar.addWidget(self.runSpeedControl).setToolTip(self.runSpeedControl.toolTip())
         bar.addSeparator()
         self.counterLabel = QLabel()
         self.counterLabel.setObjectName("stepCounter")
@@ -504,6 +507,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Could not open the data", self.statusBar().currentMessage())
 
     def download_mnist(self) -> None:
+        from playground.download_dialog import DownloadDialog  # imported when first used: start-up is faster
+
         dialog = DownloadDialog(self)
         dialog.exec()
         if getattr(dialog, "succeeded", False):

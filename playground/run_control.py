@@ -37,6 +37,7 @@ class Snapshot:
     applied_edit: int = 0  # sequence number of the last edit the worker has applied
     done_reason: str = ""  # "" while running; "paused", "epochs" or "diverged" at the end
     divergence: str = ""  # the Trainer's sentence, when done_reason is "diverged"
+    note: str = ""  # what to tell the user when done_reason is "failed" (the training process died)
 
     @property
     def diverged(self) -> bool:
@@ -103,6 +104,8 @@ class RunControl:
         self.pending_edits: list[tuple[int, tuple]] = []  # (seq, edit) the worker has not applied yet
         self._post = None  # the worker's post(seq, edit) during Run
         self.last_run_reason = ""
+        self._last_run_note = ""
+        self.speed = 0.0  # the Run speed in steps per second; 0: as fast as it goes
         self.last_snapshot_rate = self.last_steps_per_second = 0.0  # of the last Run, for bench/
         self._run_started = 0.0
         self._run_start_epoch = 0.0
@@ -177,34 +180,55 @@ class RunControl:
         return self._post is not None
 
     def send(self, edit: tuple) -> None:
-        """An edit for the network that learns: a weight, a bias (see apply_edit) or ("lr", rate).
+        """An edit for the network that learns: a weight, a bias (see apply_edit), ("lr", rate) or
+        ("speed", steps per second).
 
         Paused it is applied at once. During Run it is queued to the worker with a sequence number and
         kept until a snapshot says the worker has applied it (see merge).
         """
         if self._post is None:
-            if self.trainer is None:
-                return
-            if edit[0] == "lr":
-                self.trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
-            else:
-                apply_edit(self.trainer.network, edit)
-                self.trainer.weights_edited()  # the divergence guard must not restore from before it
+            self._apply_paused(edit)
             return
         self._edit_seq += 1
-        if edit[0] != "lr":
-            self.pending_edits.append((self._edit_seq, edit))
+        self.pending_edits.append((self._edit_seq, edit))
         self._post(self._edit_seq, edit)
 
-    def finish(self, shown: Network, worker, epochs: int) -> str:
-        """Run has ended: `shown` becomes the trained network. Returns what to tell the user, or ""."""
-        shown.copy_parameters_from(self.trainer.network)
+    def _apply_paused(self, edit: tuple) -> None:
+        if self.trainer is None:  # no data to train on (hand-made data emptied): nothing learns yet
+            return
+        if edit[0] == "lr":
+            self.trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
+        elif edit[0] != "speed":  # the speed is self.speed, handed to the next Run
+            apply_edit(self.trainer.network, edit)
+            self.trainer.weights_edited()  # the divergence guard must not restore from before it
+
+    def set_speed(self, steps_per_second: float) -> None:
+        """The Run speed: at most this many steps a second (0: as fast as it goes); during Run too."""
+        self.speed = max(0.0, float(steps_per_second))
+        if self.running:
+            self.send(("speed", self.speed))
+
+    def finish(self, shown: Network, stats, epochs: int) -> str:
+        """Run has ended: `shown` becomes the trained network. Returns what to tell the user, or "".
+
+        `stats` has the Run's snapshots_sent, steps_done and seconds.
+        """
+        reason = self.last_run_reason
+        if reason == "failed":  # the process died: the shown network has its last snapshot and every edit
+            self.trainer.network.copy_parameters_from(shown)
+        else:
+            for _, edit in self.pending_edits:  # sent after the worker's last look: they land now
+                self._apply_paused(edit)
+            shown.copy_parameters_from(self.trainer.network)
         self.stop()
-        self.last_snapshot_rate = worker.snapshots_sent / max(worker.seconds, 1e-9)
-        self.last_steps_per_second = worker.steps_done / max(worker.seconds, 1e-9)
-        if self.last_run_reason == "diverged":
+        self.last_snapshot_rate = stats.snapshots_sent / max(stats.seconds, 1e-9)
+        self.last_steps_per_second = stats.steps_done / max(stats.seconds, 1e-9)
+        if reason == "diverged":
             return self._diverged()
-        return f"Trained {epochs} epoch(s); paused." if self.last_run_reason == "epochs" else ""
+        if reason == "failed":
+            self.make_trainer(self.trainer.network, *self._recipe)  # counting goes on from the last snapshot
+            return self._last_run_note
+        return f"Trained {epochs} epoch(s); paused." if reason == "epochs" else ""
 
     def _diverged(self) -> str:
         """The Trainer found an explosion and restored the weights; a fresh one carries on."""
@@ -221,7 +245,7 @@ class RunControl:
         self.steps = self._step_offset + snap.steps
         self.epoch_progress = self._epoch_offset + snap.epoch_progress
         if snap.done_reason:
-            self.last_run_reason = snap.done_reason
+            self.last_run_reason, self._last_run_note = snap.done_reason, snap.note
         if snap.network is not None:
             shown.copy_parameters_from(snap.network)
             self.pending_edits = [(s, e) for s, e in self.pending_edits if s > snap.applied_edit]

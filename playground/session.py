@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from engine import functions
 from engine import io as model_io
@@ -29,7 +29,9 @@ from playground.run_control import RunControl, Snapshot, apply_edit, edit_proble
 from playground.state import COLOR_SOURCES, SessionState, Settings, ViewState, cost_for  # noqa: F401 (COLOR_SOURCES)
 from playground.status_words import COST_WORDS, PRESETS_WITH_MODELS, activation_switch_note
 from playground.walkthrough import Walkthrough
-from playground.worker import TrainingRun
+from playground.worker import start_run, warm_up
+
+WARM_UP_AFTER_MS = 1000  # the training process's server starts this long after the Session (worker.warm_up)
 
 
 def _setting(name: str) -> property:
@@ -56,6 +58,7 @@ class Session(Lab2D, Readout, QObject):
     settingsChanged = Signal()  # preset, cost, optimiser, learning rate, batch size, epochs
     walkthroughChanged = Signal()  # the step-by-step walkthrough started, moved a phase, or ended
     hoverChanged = Signal(int, int)  # the neuron under the mouse, whose map the boundary shows; (-1, -1)
+    runSpeedChanged = Signal(float)  # steps per second of Run; 0: as fast as it goes
 
     preset_name, dataset_name, data_key = _setting("preset"), _setting("dataset"), _setting("data")
     cost_name, optimizer_name = _setting("cost"), _setting("optimizer")
@@ -65,6 +68,7 @@ class Session(Lab2D, Readout, QObject):
     history, steps, epoch_progress, trainer, last_run_reason, last_snapshot_rate, last_steps_per_second = (
         _kept_by("_run", n) for n in ("history", "steps", "epoch_progress", "trainer", "last_run_reason",
                                       "last_snapshot_rate", "last_steps_per_second"))
+    run_speed = _kept_by("_run", "speed")  # steps per second of Run; 0: as fast as it goes
     selected, parameter, color_source = (_kept_by("view", n)
                                          for n in ("selected", "parameter", "color_source"))
 
@@ -76,7 +80,7 @@ class Session(Lab2D, Readout, QObject):
         self.view = ViewState()
         self.input, self.input_label, self.input_caption = np.zeros(0, dtype=np.float32), None, ""
         self._forward = self._probe = None  # caches of Readout
-        self._training: TrainingRun | None = None
+        self._training = None  # during Run: its handle, a ProcessRun or a TrainingRun (worker.start_run)
         self.startup_notice = ""  # why the session did not start as asked, for the status bar
         self.walkthrough: Walkthrough | None = None  # one training step shown in phases, see walkthrough.py
         self._walk_busy, self._walk_return = False, "activations"
@@ -84,6 +88,8 @@ class Session(Lab2D, Readout, QObject):
         for signal in (self.networkChanged, self.structureChanged, self.settingsChanged):
             signal.connect(self._walk_interrupted)
         self._init_lab2d()  # the plane, hand-made data (lab2d.py)
+        if QCoreApplication.instance() is not None:  # once the window is up: the first Run starts at once
+            QTimer.singleShot(WARM_UP_AFTER_MS, warm_up)
         if preset is not None:
             name = preset if preset in PRESETS else DEFAULT_PRESET
             problems: list[str] = []
@@ -312,6 +318,7 @@ class Session(Lab2D, Readout, QObject):
         self.settings = Settings.from_preset(PRESETS[name], key)  # the dataset's name and key too
         self.user_data = ""
         self._build(net)
+        self.set_run_speed(PRESETS[name].run_speed)
         self.message.emit(f"Preset “{name}”: {self._describe()}")
         return True
 
@@ -397,11 +404,10 @@ class Session(Lab2D, Readout, QObject):
         self.trainer.network.copy_parameters_from(self.network)  # paused, the shown network is the truth
         self.trainer.weights_edited()
         test = self.trainer.dataset  # the Trainer's: hand-made points without a test split use their own
-        self._training = TrainingRun(self.trainer, test.X_test, test.Y_test, self.epochs)
+        self._training = start_run(self.trainer, test.X_test, test.Y_test, self.epochs, speed=self.run_speed)
         self._training.snapshot.connect(self._take_snapshot)
         self._training.ended.connect(self._finish_run)
         self._run.start(time.monotonic(), self._training.post)
-        self._training.start()
         self.runningChanged.emit(True)
 
     def pause(self) -> None:
@@ -415,13 +421,18 @@ class Session(Lab2D, Readout, QObject):
         self.historyChanged.emit()
 
     def _finish_run(self) -> None:
-        worker, self._training = self._training.worker, None
-        note = self._run.finish(self.network, worker, self.epochs)  # e.g. a divergence, reported
+        stats, self._training = self._training.stats, None
+        note = self._run.finish(self.network, stats, self.epochs)  # e.g. a divergence, reported
         if note:
             self.message.emit(note)
         self._network_changed()
         self.historyChanged.emit()
         self.runningChanged.emit(False)
+
+    def set_run_speed(self, steps_per_second: float) -> None:
+        """At most this many steps a second during Run (0: as fast as it goes); a running Run follows."""
+        self._run.set_speed(steps_per_second)
+        self.runSpeedChanged.emit(self.run_speed)
 
     def progress(self) -> tuple[float, float | None, str]:
         """(fraction 0..1, ETA in seconds or None, one line of text) for the progress bar."""

@@ -1,4 +1,7 @@
-"""Training on a QThread, so the window never waits for the maths.
+"""Training off the GUI thread, so the window never waits for the maths.
+
+`start_run` starts a Run: in a process of its own (process_run.ProcessRun, the default), or on a QThread
+of this process (TrainingRun, below). The rest of this docstring is about the thread.
 
 The worker owns its network while it runs. The GUI talks to it in two thread-safe ways only:
 `post()` puts an edit (a weight, a bias, the learning rate) on a queue that the loop applies between
@@ -11,14 +14,19 @@ Explosions are the Trainer's to find: the loop stops on `trainer.diverged` and p
 
 from __future__ import annotations
 
+import os
+import pickle
 import queue
+import sys
 import threading
 import time
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from engine.threads import set_blas_threads
-from playground.run_control import Snapshot, apply_edit
+from playground.process_run import ProcessRun, warm_up  # noqa: F401 (warm_up: for the Session)
+from playground.run_control import Snapshot
+from playground.training_loop import FULL_SPEED, TrainingLoop
 
 SNAPSHOTS_PER_SECOND = 30
 # Python runs one thread's bytecode at a time (the GIL). While the GUI handles a snapshot (copies it,
@@ -35,26 +43,27 @@ BREATHE_SECONDS = 0.001
 
 
 class TrainingWorker(QObject):
-    """Runs Trainer.train_step in a loop on its own thread until stopped."""
+    """Runs a TrainingLoop on its own thread until stopped (the fallback host; see ProcessRun)."""
 
     snapshotReady = Signal()
     finished = Signal()
 
-    def __init__(self, trainer, X_test, Y_test, epochs: int = 0):
+    def __init__(self, trainer, X_test, Y_test, epochs: int = 0, speed: float = FULL_SPEED):
         super().__init__()
         self._trainer = trainer
-        self._X_test, self._Y_test = X_test, Y_test
-        self._epoch_limit = epochs  # 0: until stopped
+        self._loop = TrainingLoop(trainer, X_test, Y_test, epochs=epochs, speed=speed)
         self._edits: queue.SimpleQueue = queue.SimpleQueue()
         self._stop = threading.Event()
         self._ack = threading.Event()
         self._lock = threading.Lock()
         self._outbox = Snapshot()
         self._notified = False
-        self._applied_edit = 0
         self.snapshots_sent = 0
-        self.steps_done = 0
         self.seconds = 0.0
+
+    @property
+    def steps_done(self) -> int:
+        return self._loop.steps_done
 
     # --- called from the GUI thread ---------------------------------------------------------
     def post(self, seq: int, edit: tuple) -> None:
@@ -81,44 +90,31 @@ class TrainingWorker(QObject):
     # --- the loop, on the worker thread -----------------------------------------------------
     @Slot()
     def run(self) -> None:
-        # Explosions are the Trainer's to find: it restores the weights from before the exploding step
-        # and sets `diverged`; the loop only stops and reports its sentence.
-        trainer = self._trainer
-        costs: list[float] = []
-        epochs: list[tuple[int, float, float, int]] = []
-        start_epoch = trainer.epoch
-        last_epoch = trainer.epoch
+        loop = self._loop
         interval = 1.0 / SNAPSHOTS_PER_SECOND
         started = last_sent = last_breath = time.monotonic()
         reason = "paused"
         while not self._stop.is_set():
             self._apply_edits()
-            cost = float(trainer.train_step())
-            self.steps_done += 1
-            if trainer.diverged:
-                reason = "diverged"
+            wait = loop.wait_time()
+            if wait > 0:  # the Run speed is limited: sleep, but answer a stop or an edit soon
+                self._stop.wait(min(wait, 0.005))
+                continue
+            if not loop.step():
+                reason = loop.reason
                 break
-            costs.append(cost)
-            if trainer.epoch != last_epoch:
-                last_epoch = trainer.epoch
-                test_cost, test_acc = trainer.evaluate(self._X_test, self._Y_test)
-                epochs.append((trainer.steps, float(test_cost), float(test_acc), int(trainer.epoch)))
-                if self._epoch_limit and trainer.epoch - start_epoch >= self._epoch_limit:
-                    reason = "epochs"
-                    break
             now = time.monotonic()
             if now - last_breath >= BREATHE_EVERY:
                 time.sleep(BREATHE_SECONDS)  # let the GUI thread have the interpreter (see BREATHE_EVERY)
                 last_breath = time.monotonic()
-            if now - last_sent >= interval:
+            if now - last_sent >= interval or loop.pace.speed:
                 self._ack.clear()
-                if self._publish(costs, epochs, ""):
+                if self._publish(""):
                     self._ack.wait(ACK_TIMEOUT_SECONDS)
-                costs, epochs = [], []
                 last_sent = time.monotonic()
         self._apply_edits()
         self.seconds = time.monotonic() - started
-        self._publish(costs, epochs, reason)
+        self._publish(reason)
         self.finished.emit()
 
     def _apply_edits(self) -> None:
@@ -127,28 +123,20 @@ class TrainingWorker(QObject):
                 seq, edit = self._edits.get_nowait()
             except queue.Empty:
                 return
-            if edit[0] == "lr":
-                self._trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
-            else:
-                apply_edit(self._trainer.network, edit)
-                self._trainer.weights_edited()  # the divergence guard must not restore from before it
-            self._applied_edit = seq
+            self._loop.apply(seq, edit)
 
-    def _publish(self, costs: list[float], epochs: list, reason: str) -> bool:
+    def _publish(self, reason: str) -> bool:
         """Put the news in the outbox; True if the GUI was notified (it will acknowledge)."""
-        trainer = self._trainer
-        trainer.history["step_cost"].clear()  # the Session keeps its own bounded copy (History)
-        network = trainer.network.copy()
+        news = self._loop.news(reason)
+        network = self._trainer.network.copy()
         with self._lock:
             box = self._outbox
             box.network = network
-            box.step_costs.extend(costs)
-            box.epoch_points.extend(epochs)
-            box.steps = trainer.steps
-            box.epoch_progress = trainer.epoch_progress
-            box.applied_edit = self._applied_edit
-            box.done_reason = reason
-            box.divergence = trainer.divergence if reason == "diverged" else ""
+            box.step_costs.extend(news.step_costs)
+            box.epoch_points.extend(news.epoch_points)
+            box.steps, box.epoch_progress = news.steps, news.epoch_progress
+            box.applied_edit = news.applied_edit
+            box.done_reason, box.divergence = news.done_reason, news.divergence
             notify = not self._notified
             self._notified = True
         if notify:
@@ -178,9 +166,10 @@ class TrainingRun(QObject):
     snapshot = Signal(object)
     ended = Signal()
 
-    def __init__(self, trainer, X_test, Y_test, epochs: int = 0, parent: QObject | None = None):
+    def __init__(self, trainer, X_test, Y_test, epochs: int = 0, speed: float = FULL_SPEED,
+                 parent: QObject | None = None):
         super().__init__(parent)
-        self.worker = TrainingWorker(trainer, X_test, Y_test, epochs=epochs)
+        self.worker = TrainingWorker(trainer, X_test, Y_test, epochs=epochs, speed=speed)
         self.worker.snapshotReady.connect(self._deliver)  # queued: the worker lives on its own thread
         self.worker.finished.connect(self._end)
         self.thread: QThread | None = None
@@ -190,6 +179,11 @@ class TrainingRun(QObject):
         # one BLAS thread: the GUI thread must not fight the training thread for the cores
         self._blas_threads_before = set_blas_threads(1)
         self.thread = start_thread(self.worker)
+
+    @property
+    def stats(self) -> TrainingWorker:
+        """snapshots_sent, steps_done and seconds of the Run (the worker counts them)."""
+        return self.worker
 
     def post(self, seq: int, edit: tuple) -> None:
         self.worker.post(seq, edit)
@@ -223,3 +217,22 @@ class TrainingRun(QObject):
             # a plain callable, so it runs here: the worker's own event loop is busy training
             worker = self.worker
             QTimer.singleShot(0, lambda: worker.acknowledge())
+
+
+def start_run(trainer, X_test, Y_test, epochs: int = 0, speed: float = FULL_SPEED, host: str = "",
+              parent: QObject | None = None) -> ProcessRun | TrainingRun:
+    """Start one Run and return its handle. host "process" (the default, see training_process) trains
+    in a process of its own; "thread" on a thread of this one: where no process can be started, and
+    in bench/bench_worker.py for comparison. PLAYGROUND_RUN_HOST=thread chooses it from outside."""
+    host = host or os.environ.get("PLAYGROUND_RUN_HOST", "process")
+    if host == "process":
+        run = ProcessRun(trainer, X_test, Y_test, epochs=epochs, speed=speed, parent=parent)
+        try:
+            run.start()
+            return run
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+            # e.g. no shared memory in a sandbox, or a Trainer holding something unpicklable
+            print(f"Run: training on a thread, the training process could not start ({exc})", file=sys.stderr)
+    run = TrainingRun(trainer, X_test, Y_test, epochs=epochs, speed=speed, parent=parent)
+    run.start()
+    return run

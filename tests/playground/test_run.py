@@ -73,17 +73,31 @@ def test_space_toggles_run(window, qtbot):
     assert window.runAction.text() == "Run"
 
 
-def test_closing_the_window_during_run_stops_the_thread(qtbot):
-    w = MainWindow()
+def test_closing_the_window_during_run_loses_nothing_and_leaves_no_process(qtbot):
+    w = MainWindow(session=Session(preset="XOR"), remember=False)
     qtbot.addWidget(w)
     w.show()
+    session = w.session
+    session.set_run_speed(0)
+    session.set_epochs(0)
+    start = [p.copy() for p in session.network.weights + session.network.biases]
     w.runAction.trigger()
-    qtbot.waitUntil(lambda: w.session.steps > 5, timeout=5000)
-    thread = w.session._training.thread
-    assert thread.isRunning()
+    run = session._training
+    costs_received = []
+    run.snapshot.connect(lambda snap: costs_received.append(len(snap.step_costs)))
+    qtbot.waitUntil(lambda: session.steps > 200, timeout=10000)
+    process = run.process
+    assert process.is_alive()
     assert w.close()
-    assert not w.session.running
-    assert thread.isFinished()
+    assert not session.running
+    assert not process.is_alive() and process.exitcode == 0  # it ended by itself, cleanly
+    # nothing lost: every step's cost arrived, and the Trainer has the state the process trained to
+    assert sum(costs_received) == run.stats.steps_done == session.trainer.steps == session.steps
+    for shown, trained, before in zip(session.network.weights + session.network.biases,
+                                      session.trainer.network.weights + session.trainer.network.biases,
+                                      start, strict=True):
+        np.testing.assert_array_equal(shown, trained)
+        assert not np.array_equal(shown, before)
 
 
 def test_editing_a_weight_during_run_reaches_the_worker(qtbot):

@@ -1,0 +1,172 @@
+"""Run's training in a process of its own, Qt-free: the child's loop and what travels to and fro.
+
+Why a process: Python runs one thread's bytecode at a time (the GIL). With the training loop on a thread
+of the window's process, the loop and the redraws take turns on the interpreter, so each slows the
+other (bench/bench_worker.py measures both hosts side by side). In its own process the loop has an
+interpreter to itself, and the window redraws on the other core.
+
+What travels:
+* At the start, the Trainer itself, pickled (its network, optimiser memory, shuffling generator,
+  divergence guard: training goes on exactly where it stood), in a shared block, so the window need
+  not wait for the new process to read it. The dataset's arrays, which are large, are not pickled:
+  they are copied into a second shared block (`layout`, `fill`) and read there in place.
+* During Run, the window sends edits ("edit", seq, edit), acknowledgements ("ack",) and ("stop",); the
+  child sends ("snap", Snapshot) after writing the weights into the shared snapshot buffer. It writes
+  that buffer again only after the window's "ack", i.e. after the window has copied the weights out,
+  so one buffer is enough and neither side ever waits for the other.
+* At the end, ("done", Snapshot, the Trainer pickled again): the window's Trainer takes its state.
+
+This module must never import Qt: the child starts from a fresh interpreter (forkserver or spawn, never
+a fork of the window's process, which Qt's threads make unsafe) and imports only this and the engine.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import time
+
+import numpy as np
+
+from engine.threads import set_blas_threads
+from playground.training_loop import TrainingLoop
+
+SNAPSHOTS_PER_SECOND = 60  # at most; the window asks for the next one when it has taken the last
+LOOK_EVERY = 0.001  # seconds between looks at the pipe for edits, acknowledgements and stop
+ALIGN = 64  # bytes: each shared array starts on a cache line
+
+
+def parameter_views(buffer, network) -> list[np.ndarray]:
+    """Arrays shaped like the network's weights then biases, living in `buffer` (the snapshot buffer)."""
+    views, offset = [], 0
+    for p in network.weights + network.biases:
+        views.append(np.frombuffer(buffer, dtype=p.dtype, count=p.size, offset=offset).reshape(p.shape))
+        offset += p.nbytes
+    return views
+
+
+def parameter_bytes(network) -> int:
+    return sum(p.nbytes for p in network.weights + network.biases)
+
+
+# --- pickling with the dataset in shared memory ---------------------------------------------------
+def shared_arrays(trainer) -> list[np.ndarray]:
+    """The arrays that go through shared memory: the dataset's (read-only during training)."""
+    attrs = getattr(trainer.dataset, "__dict__", {})
+    seen, arrays = set(), []
+    for value in attrs.values():
+        if isinstance(value, np.ndarray) and value.nbytes and id(value) not in seen:
+            seen.add(id(value))
+            arrays.append(value)
+    return arrays
+
+
+def layout(arrays: list[np.ndarray]) -> tuple[list[tuple[int, str, tuple]], int]:
+    """Where each array sits in one shared block: [(offset, dtype, shape)], and the block's size."""
+    places, offset = [], 0
+    for a in arrays:
+        places.append((offset, a.dtype.str, a.shape))
+        offset += -(-a.nbytes // ALIGN) * ALIGN
+    return places, offset
+
+
+def fill(block, arrays: list[np.ndarray], places) -> None:
+    for a, (offset, dtype, shape) in zip(arrays, places, strict=True):
+        np.copyto(np.frombuffer(block, dtype=dtype, count=a.size, offset=offset).reshape(shape), a)
+
+
+def dumps(obj, arrays: list[np.ndarray]) -> bytes:
+    """Pickle `obj`, writing each of `arrays` (by identity) as its index instead of its contents."""
+    index = {id(a): k for k, a in enumerate(arrays)}
+
+    class _Pickler(pickle.Pickler):
+        def persistent_id(self, o):
+            return index.get(id(o)) if isinstance(o, np.ndarray) else None
+
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return out.getvalue()
+
+
+def loads(data: bytes, arrays: list[np.ndarray]):
+    """Undo dumps: each index becomes that array of `arrays` (the same objects, not copies)."""
+
+    class _Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid):
+            return arrays[pid]
+
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def views_of(block, places) -> list[np.ndarray]:
+    return [np.frombuffer(block, dtype=dtype, count=int(np.prod(shape)), offset=offset).reshape(shape)
+            for offset, dtype, shape in places]
+
+
+# --- the child ------------------------------------------------------------------------------------
+def serve(conn, job_block, data_block, places, snapshot_block) -> None:
+    """The training process: read the job, train until stopped, send the Trainer back."""
+    try:
+        _serve(conn, job_block, data_block, places, snapshot_block)
+    except (EOFError, BrokenPipeError):
+        pass  # the window's process has gone: so does this one, quietly
+
+
+def _serve(conn, job_block, data_block, places, snapshot_block) -> None:
+    if os.environ.get("PLAYGROUND_TRAINING_OWN_SESSION") and hasattr(os, "setsid"):
+        # bench/bench_worker.py --own-session: on Linux a new session is a new autogroup, so on a machine
+        # shared with others this process gets a fair slice of its own, as the plain loop it is compared
+        # with does, instead of splitting the window's (what a free core gives a user's Run)
+        os.setsid()
+    set_blas_threads(1)  # one core trains; the other is the window's
+    data = views_of(data_block, places)
+    job = loads(memoryview(job_block).cast("B").tobytes(), data)
+    trainer = job["trainer"]
+    loop = TrainingLoop(trainer, job["X_test"], job["Y_test"], epochs=job["epochs"], speed=job["speed"])
+    for seq, edit in job["edits"]:
+        loop.apply(seq, edit)
+    shared = parameter_views(snapshot_block, trainer.network)
+    interval = 1.0 / SNAPSHOTS_PER_SECOND
+    started, cpu_started = time.monotonic(), time.process_time()
+    last_sent = last_look = 0.0
+    acked, stopping, reason = True, False, "paused"
+    snapshots = 0
+    while True:
+        now = time.monotonic()
+        if now - last_look >= LOOK_EVERY:
+            last_look = now
+            while conn.poll():
+                message = conn.recv()
+                if message[0] == "edit":
+                    loop.apply(message[1], message[2])
+                elif message[0] == "ack":
+                    acked = True
+                else:  # "stop"
+                    stopping = True
+            if stopping:
+                break
+        if acked and loop.has_news and (now - last_sent >= interval or loop.pace.speed):
+            params = trainer.network.weights + trainer.network.biases
+            for dst, src in zip(shared, params, strict=True):
+                np.copyto(dst, src)
+            conn.send(("snap", loop.news()))
+            acked, last_sent = False, now
+            snapshots += 1
+        wait = loop.wait_time()
+        if wait > 0:  # the Run speed is limited: sleep until the step is due, or a message comes
+            conn.poll(wait)
+            last_look = 0.0
+            continue
+        if not loop.step():
+            reason = loop.reason
+            break
+    while conn.poll():  # edits sent before the window heard that the loop ended by itself
+        message = conn.recv()
+        if message[0] == "edit":
+            loop.apply(message[1], message[2])
+    news = loop.news(reason)
+    stats = {"steps_done": loop.steps_done, "seconds": time.monotonic() - started,
+             "cpu_seconds": time.process_time() - cpu_started, "snapshots": snapshots}
+    conn.send_bytes(dumps(("done", news, trainer, stats), data))
+    conn.close()
