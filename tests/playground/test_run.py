@@ -212,6 +212,7 @@ def test_3blue1brown_preset_trains_from_scratch_in_the_window_past_90_percent(qt
     assert accuracy > 0.90
     assert accuracy == pytest.approx(session.evaluate("test")[1])
     assert f"test accuracy {100 * accuracy:.1f}%" in w.statusReadout.text()
-    # the progress bar told the epoch out of 8 and the time left while it ran
-    assert any(text.startswith("epoch ") and " of 8" in text and "ETA" in text for text in shown)
+    # the progress bar told the epoch out of 8 while it ran (the time left it adds is tested with a fake
+    # clock in test_run_control.py: here it would depend on how busy the machine is)
+    assert any(text.startswith("epoch ") and " of 8" in text for text in shown)
     w.session.shutdown()
