@@ -8,27 +8,19 @@ arrives from the right: the chain rule, visible. "Explain this neuron" puts a ne
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
-    QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from engine import graph
 from playground import theme
 from playground.views.lab.cost_graph import CostExpression, cost_expression
-from playground.views.lab.cost_graph import fits as cost_graph_fits
 from playground.views.lab.explained import ExplainedNeuron
 from playground.views.lab.expressions import (
     SEED_VALUES,
@@ -40,15 +32,17 @@ from playground.views.lab.expressions import (
     seed_neuron,
 )
 from playground.views.lab.graph_view import GraphView
+from playground.views.lab.lab_buttons import button_row
+from playground.views.lab.lab_export import ExportMixin
+from playground.views.lab.pan_hint import PAN_HINTS  # noqa: F401  (importable from here, as before)
 from playground.views.lab.seed_panel import SLIDER_STEPS_PER_UNIT, seed_panel
 from playground.views.lab.texts import ACCUMULATION_TEXT, ACTIVATION_CHOICES, EXAMPLES
+from playground.views.lab.whole_cost import WholeCostMixin
 
 FOLLOW_INTERVAL_MS = 100  # the explained neuron follows the network at most 10 times a second
 
 
-PAN_HINTS = ("drag to see the rest · scroll to zoom", "drag · scroll to zoom", "drag")
-
-class NeuronLab(QWidget):
+class NeuronLab(WholeCostMixin, ExportMixin, QWidget):
     """The Neuron lab. By default it shows the seed's neuron.
 
     Given a Session it observes it like every other view: ``explain(layer, index)`` puts a network
@@ -111,54 +105,10 @@ class NeuronLab(QWidget):
         self.sliderPanel, self.sliders, self.spins, self.resetButton = seed_panel(self._slider_moved,
                                                                                    self.set_param)
 
-        self.forwardButton = self._button("Forward", "labForward", "F",
-                                          "Forward pass (F): recompute every value's data from the inputs, "
-                                          "operands first. New values start with grad 0.")
-        self.backwardButton = self._button("Backward", "labBackward", "B",
-                                           "Backward pass (B), animated: starting at the output with grad 1, "
-                                           "each value lights up in reverse topological order and gets its "
-                                           "grad = local derivative × the grad arriving from the right.")
-        self.stepButton = self._button("Step", "labStep", "N",
-                                       "One node of the backward pass at a time (N): see the chain rule "
-                                       "applied to each value in turn.")
-        self.zeroButton = self._button("Zero grad", "labZeroGrad", "Z",
-                                       "Set every grad back to 0 (Z). Grads accumulate with +=, so a second "
-                                       "backward without zeroing would add to the old grads.")
-        self.fitButton = self._button("Fit", "labFit", "",
-                                      "Zoom to show the whole graph (0). Drag to pan, scroll or +/− to zoom.")
-        self.dotButton = self._button("Export DOT…", "labExportDot", "",
-                                      "Save the graph as graphviz DOT text, as micrograd's draw_dot made it.")
-        self.imageButton = self._button("Export image…", "labExportImage", "",
-                                        "Save the graph as a PNG picture or an SVG drawing.")
-        # shown when the graph is bigger than the panel at a readable zoom; its own label in the button
-        # row, so showing it never changes the canvas's size (which would refit, and so on)
-        self.panHint = QLabel()
-        self.panHint.setObjectName("labPanHint")
-        self.panHint.setStyleSheet(f"color: {theme.TEXT_DIM};")
-        self.panHint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.panHint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens
-        self.panHint.setToolTip("The graph is bigger than this panel at a readable size: drag it to see the "
-                                "rest, scroll or press +/− to zoom, Fit or 0 to see it all.")
-        buttons = QHBoxLayout()
-        for b in (self.forwardButton, self.backwardButton, self.stepButton, self.zeroButton):
-            buttons.addWidget(b)
-        self.costButton = self._button("Whole cost", "labWholeCost", "",
-                                       "During Step slowly (small networks, up to 64 weights and biases): "
-                                       "show the step's whole cost as one graph —\nevery sample of the "
-                                       "batch through the whole network, C at the end — with its backward "
-                                       "done,\nso every grad is ∂C/∂(that value), the walkthrough's "
-                                       "numbers. Click a box to select its neuron or weight.")
-        self.costButton.setEnabled(False)
-        self.costButton.hide()  # shown only when there is a step to show (a narrower row otherwise)
-        buttons.addWidget(self.costButton)
-        buttons.addWidget(self.panHint, 1)
-        for b in (self.fitButton, self.dotButton, self.imageButton):
-            buttons.addWidget(b)
+        buttons = button_row(self)
 
         self.graphView = GraphView()
         self.graphView.fitted.connect(self._pan_hint)
-        self._whole = True  # whether the last fit showed the whole graph (then there is no hint)
-        self.panHint.installEventFilter(self)  # a narrower row (the lab docked) picks a shorter hint
         self.caption = QLabel()
         self.caption.setObjectName("labCaption")
         self.caption.setWordWrap(True)
@@ -266,17 +216,6 @@ class NeuronLab(QWidget):
                 value = next((v for name, v in e.named.items() if name.startswith("rest")), None)
         self.graphView.mark(value)
 
-    def _button(self, text: str, name: str, key: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        if key:
-            shortcut = QShortcut(QKeySequence(key), self)
-            # only while the lab has focus, so the main window's own keys keep working elsewhere
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(button.click)
-        return button
-
     # ---- what the lab shows -----------------------------------------------------------------------
     @property
     def root(self):
@@ -299,20 +238,8 @@ class NeuronLab(QWidget):
         self._sync_controls()
         self._recompute()
 
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.panHint and event.type() == QEvent.Type.Resize:
-            self._pan_hint(self._whole)
-        return super().eventFilter(watched, event)
-
     def _pan_hint(self, whole: bool) -> None:
-        """The hint, shorter where the row has little room for it (it is never cut off)."""
-        self._whole = whole
-        text = ""
-        if not whole:
-            room = self.panHint.width()
-            # no room even for the shortest: none (the label's tooltip still says it) rather than cut
-            text = next((t for t in PAN_HINTS if self.panHint.fontMetrics().horizontalAdvance(t) <= room), "")
-        self.panHint.setText(text)
+        self.panHint.show_for(whole)
 
     def show_preset(self, key: str) -> None:
         """"seed", "accumulation" or "explained" (after explain_neuron)."""
@@ -385,53 +312,6 @@ class NeuronLab(QWidget):
             return f"{head}: a = {what}, z = Σ w·x + b"
         f = self.activationCombo.currentText()
         return f"The seed's neuron: n = x1·w1 + x2·w2 + b, o = {f}(n)"
-
-    # ---- the whole cost of the walkthrough's step --------------------------------------------------
-    def _on_walkthrough(self) -> None:
-        walk = self._session.walkthrough
-        possible = walk is not None and cost_graph_fits(self._session.network)
-        self.costButton.setEnabled(possible)
-        self.costButton.setVisible(possible or self.preset == "cost")
-
-    def show_whole_cost(self) -> None:
-        """The walkthrough's step as one Value graph (its batch, the weights it starts from), backward
-        done: every grad is ∂C/∂(that value). Raises ValueError for a network too big to draw."""
-        walk = self._session.walkthrough
-        if walk is None:
-            raise ValueError("the whole cost is shown during Step slowly")
-        cost_expression(walk.before, walk.X[:1], walk.Y[:1], self._session.cost_name)  # too big: refuse
-        self._cost_batch = (walk.before.copy(), walk.X, walk.Y, self._session.cost_name)
-        self._show_own_preset("cost", "The whole cost of the step (Step slowly)")
-        self.backward(animated=False)
-
-    def _forget_cost(self) -> None:
-        """A new network: the whole cost of a step of the old one goes."""
-        index = self.presetCombo.findData("cost")
-        if index >= 0:
-            if self.preset == "cost":
-                self.show_preset("seed")
-            self.presetCombo.removeItem(index)
-        self._cost_batch = self.cost = None
-
-    def _value_clicked(self, value) -> None:
-        """A box of the whole cost clicked: select its neuron or weight, as a click in the network does."""
-        where = self.cost.owner.get(id(value)) if self.preset == "cost" and self.cost else None
-        if where is None or self.explained is None:
-            return
-        if where[0] == "neuron":
-            self._session.select_neuron(where[1], where[2])
-        else:
-            self._session.select_weight(*where[1:])
-
-    def _mark_cost_selection(self) -> None:
-        """Frame the selected weight's box, else the selected neuron's (its first sample's) box."""
-        s, cost = self._session, self.cost
-        value = None
-        if cost is not None and s.parameter is not None:
-            value = cost.parameters.get(s.parameter)
-        elif cost is not None and s.selected is not None:
-            value = (cost.neurons.get(tuple(s.selected)) or [None])[0]
-        self.graphView.mark(value)
 
     # ---- forward, backward, zero grad --------------------------------------------------------------
     def forward(self) -> None:
@@ -567,33 +447,3 @@ class NeuronLab(QWidget):
 
     def _bug_toggled(self, _on: bool) -> None:
         self.forward()
-
-    # ---- export ------------------------------------------------------------------------------------
-    def export_dot(self, path: str | Path) -> None:
-        Path(path).write_text(graph.to_dot(self.root), encoding="utf-8")
-
-    def export_image(self, path: str | Path) -> None:
-        self.graphView.export_image(path)
-
-    def _ask_export_dot(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the graph as DOT", "expression.dot",
-                                              "Graphviz DOT (*.dot *.gv)")
-        if path:
-            self._export(self.export_dot, path)
-
-    def _ask_export_image(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(self, "Export the graph as an image", "expression.png",
-                                                   "PNG image (*.png);;SVG drawing (*.svg)")
-        if not path:
-            return
-        if Path(path).suffix.lower() not in (".png", ".svg"):
-            path += ".svg" if "svg" in chosen.lower() else ".png"
-        self._export(self.export_image, path)
-
-    def _export(self, write, path: str) -> None:
-        try:
-            write(path)
-        except OSError as error:
-            QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{error}")
-        else:
-            self.caption.setText(f"Saved {path}")

@@ -26,21 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from playground import theme
-from playground.number_format import readable
 from playground.session import Session
 from playground.views.network.color_sources import color_source
+from playground.views.network.context_menu import neuron_menu
+from playground.views.network.edge_budget import (  # noqa: F401  (EDGE_BUDGET: imported from here too)
+    EDGE_BUDGET,
+    SELECTED_EDGES,
+    edges_per_neuron,
+    strongest_edges,
+)
 from playground.views.network.hit_testing import edge_at, neuron_at
 from playground.views.network.items import EdgeFan, EdgeLayerItem, NeuronLayerItem, rgba_pixmap
 from playground.views.network.layout import Layout, compute_layout, image_side
 from playground.views.network.legend import Legend, font
+from playground.views.network.node_labels import make_labels, show_input_labels, show_output_labels
 from playground.views.network.weights_picture import WeightsPicture
 from playground.views.network.words import VIEW_HELP, WEIGHTS_PICTURE_TIP, NetworkWords
 from playground.views.network.zero_weights import ZeroWeights
-
-EDGE_BUDGET = 2000  # at most this many edges drawn in all (the strongest ones), so frames stay cheap
-MIN_EDGES_PER_GAP = 300
-IMAGE_EDGES_PER_NEURON = 8  # from a 784-pixel input, each neuron's 8 strongest weights are drawn
-SELECTED_EDGES = 32  # a selected neuron with more inputs shows this many of its strongest ones
 
 
 class NetworkView(QGraphicsView):
@@ -92,16 +94,8 @@ class NetworkView(QGraphicsView):
         self._input_image: QGraphicsPixmapItem | None = None
         self.weights_picture: WeightsPicture | None = None  # a first-layer neuron's 784 weights
 
-        n_gaps = len(self._sizes) - 1
-        budget = max(MIN_EDGES_PER_GAP, EDGE_BUDGET // max(n_gaps, 1))
-        self._edges_per_neuron: list[int] = []
-        for l in range(1, len(self._sizes)):
-            n_in, n_out = self._sizes[l - 1], self._sizes[l]
-            k = n_in if n_in * n_out <= budget else max(1, min(n_in, budget // n_out))
-            if l == 1 and self._image_side:
-                k = min(k, IMAGE_EDGES_PER_NEURON)
-            self._edges_per_neuron.append(k)
-            self._edge_fans.append(EdgeFan())
+        self._edges_per_neuron = edges_per_neuron(self._sizes, bool(self._image_side))
+        self._edge_fans = [EdgeFan() for _ in self._edges_per_neuron]
 
         for l, n in enumerate(self._sizes):
             if l == 0 and self._image_side:
@@ -152,19 +146,8 @@ class NetworkView(QGraphicsView):
             caption.setBrush(QColor(theme.TEXT))
             self._captions.append(caption)
 
-        n_out = self._sizes[-1]
-        self._output_labels = []
-        if n_out <= 40:
-            for _ in range(n_out):
-                label = self._scene.addSimpleText("", font(12))
-                label.setZValue(3)
-                self._output_labels.append(label)
-        self._input_labels = []
-        if not self._image_side and self._sizes[0] <= 40:
-            for _ in range(self._sizes[0]):
-                label = self._scene.addSimpleText("", font(12))
-                label.setBrush(QColor(theme.TEXT_DIM))
-                self._input_labels.append(label)
+        self._output_labels, self._input_labels = make_labels(self._scene, self._sizes,
+                                                              bool(self._image_side))
 
         self.legend = Legend(self._scene, self.color_source.legend(net, bool(self._image_side)),
                              self.color_source.edge_legend, self.words.note(self._edges_per_neuron))
@@ -242,14 +225,7 @@ class NetworkView(QGraphicsView):
         layers = self.layout_.layers
         for l, fan in enumerate(self._edge_fans, start=1):
             W = self.color_source.edge_values(self._session, l)
-            n_out, n_in = W.shape
-            k = self._edges_per_neuron[l - 1]
-            if k < n_in:
-                # sorted, so the same strongest set gives the same edges (their lines are then reused)
-                sources = np.sort(np.argpartition(-np.abs(W), k - 1, axis=1)[:, :k], axis=1).ravel()
-                targets = np.repeat(np.arange(n_out), k)
-            else:
-                targets, sources = np.divmod(np.arange(n_out * n_in), n_in)
+            sources, targets = strongest_edges(W, self._edges_per_neuron[l - 1])
             w = W[targets, sources]
             limit = float(np.max(np.abs(W))) if W.size else 1.0
             fan.set_edges(layers[l - 1].centres[sources], layers[l].centres[targets], w, limit,
@@ -284,43 +260,8 @@ class NetworkView(QGraphicsView):
             fan.paint(painter)
 
     def _update_labels(self, acts: list[np.ndarray]) -> None:
-        s = self._session
-        out = acts[-1]
-        if self._output_labels:
-            geo = self.layout_.layers[-1]
-            winner = s.predicted_class(out)
-            truth = s.input_label
-            for k, label in enumerate(self._output_labels):
-                value = float(out[k])
-                if len(out) == 1 and s.dataset.task == "regression":  # a prediction, not a class (lab2d)
-                    text = f"{readable(value, 2)}\n→ {self.words.class_name(winner)}"
-                    win = True
-                elif len(out) == 1:
-                    text = f"{readable(value, 2)}\n→ class {self.words.class_name(winner)}"
-                    win = True
-                else:
-                    text = f"{self.words.class_name(k)}  {readable(value, 2)}"
-                    win = k == winner
-                if win and truth is not None:
-                    text += "  ✓" if winner == truth else "  ✗"
-                if len(out) > 1 and k == truth and k != winner:
-                    text += "  (true)"
-                label.setText(text)
-                label.setBrush(QColor(theme.HIGHLIGHT if win else theme.TEXT_DIM))
-                label.setFont(font(int(np.clip(geo.radius * 1.3, 9, 13)), bold=win))
-                x, y = geo.centres[k]
-                label.setPos(x + geo.radius + 6, y - label.boundingRect().height() / 2)
-        first = self.layout_.layers[0]
-        names = s.input_labels(0) if s.dataset.points_train is not None else None  # features (lab2d)
-        for k, label in enumerate(self._input_labels):
-            name = names[k] if names else f"x{k + 1}"
-            # a feature's longer name (sin x1) goes above its value, to fit the room left of the input
-            short = len(name) <= 3
-            value = readable(float(acts[0][k]), 2)
-            label.setText(f"{name} = {value}" if short else f"{name}\n{value}")
-            x, y = first.centres[k]
-            bounds = label.boundingRect()
-            label.setPos(x - first.radius - 6 - bounds.width(), y - (8 if short else bounds.height() / 2))
+        show_output_labels(self._output_labels, self.layout_.layers[-1], self._session, self.words, acts[-1])
+        show_input_labels(self._input_labels, self.layout_.layers[0], self._session, acts[0])
 
     def _on_walkthrough(self) -> None:
         """A phase of the step-by-step walkthrough: its caption in the note, its numbers in the colours."""
@@ -503,25 +444,7 @@ class NetworkView(QGraphicsView):
 
     def context_menu(self, layer: int, index: int) -> QMenu:
         """The right-click menu of a neuron: inspect it, or explain it in the neuron lab."""
-        menu = QMenu(self)
-        inspect = menu.addAction("Inspect this neuron")
-        inspect.triggered.connect(lambda: self._session.select_neuron(layer, index))
-        explain = menu.addAction("Explain this neuron")
-        explain.setObjectName("explainAction")
-        explain.setToolTip("Build this neuron's weighted sum and activation as a micrograd expression "
-                           "graph in the neuron lab, with its real numbers.")
-        explain.setEnabled(layer >= 1)
-        if layer == 0:
-            explain.setText("Explain this neuron (input neurons only hold the input)")
-        explain.triggered.connect(lambda: self.explainRequested.emit(layer, index))
-        if layer == 0 and self._session.is_plane:  # an input of 2-D data is a feature: switch it off (lab2d)
-            name = self._session.active_features()[index]
-            off = menu.addAction(f"Switch the input {name} off")
-            off.setObjectName("featureOffAction")
-            off.setToolTip("Feed the network one input fewer; the features panel switches inputs on again.")
-            off.setEnabled(len(self._session.active_features()) > 1)
-            off.triggered.connect(lambda: self._session.toggle_feature(name))
-        return menu
+        return neuron_menu(self, self._session, layer, index, self.explainRequested.emit)
 
     def contextMenuEvent(self, event) -> None:
         hit = self.neuron_at(self.mapToScene(event.pos()))
