@@ -4,14 +4,14 @@ It owns the network, the dataset, the shown input, the selection and the setting
 redraw when it signals, and change the model only by calling its methods. Qt-free parts do the work:
 `state` (settings and view state), `data_catalog` (datasets, presets, model files: what fits what),
 `run_control` (the Trainer, step counts, snapshots, edits made during Run), `readout` (what views
-compute from the state); `worker` trains off the GUI thread. `network` is what every view draws (its
+compute from the state); `worker` trains off the GUI thread. Mixins hold whole features: `running`
+(Run), `walk_steps` (backprop step by step), `lab2d` (the 2-D lab). `network` is what every view draws (its
 identity changes only with the structure); the Trainer's copy is what learns, and reaches `network`
 after each Step, or as snapshots during Run.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,27 +25,19 @@ from playground.lab2d import Lab2D, fitting_output
 from playground.model_file import read_meta
 from playground.presets import DEFAULT_PRESET, FALLBACK_PRESET, PRESETS, reset_note
 from playground.readout import Readout
-from playground.run_control import RunControl, Snapshot, apply_edit, edit_problem
+from playground.run_control import RunControl, apply_edit, edit_problem
+from playground.running import Running
 from playground.state import COLOR_SOURCES, SessionState, Settings, ViewState, cost_for  # noqa: F401 (COLOR_SOURCES)
+from playground.state import kept_by as _kept_by
+from playground.state import setting as _setting
 from playground.status_words import COST_WORDS, PRESETS_WITH_MODELS, activation_switch_note
-from playground.walkthrough import Walkthrough
-from playground.worker import start_run, warm_up
+from playground.walk_steps import WalkSteps
+from playground.worker import warm_up
 
 WARM_UP_AFTER_MS = 1000  # the training process's server starts this long after the Session (worker.warm_up)
 
 
-def _setting(name: str) -> property:
-    """A Session attribute kept in its Settings (under the names the views have always read)."""
-    return property(lambda self: getattr(self.settings, name),
-                    lambda self, value: setattr(self.settings, name, value))
-
-
-def _kept_by(part: str, name: str) -> property:
-    """A read-only Session attribute kept by one of its parts (`_run`, `view`)."""
-    return property(lambda self: getattr(getattr(self, part), name))
-
-
-class Session(Lab2D, Readout, QObject):
+class Session(Lab2D, WalkSteps, Running, Readout, QObject):
     networkChanged = Signal()
     structureChanged = Signal()
     inputChanged = Signal()
@@ -82,11 +74,7 @@ class Session(Lab2D, Readout, QObject):
         self._forward = self._probe = None  # caches of Readout
         self._training = None  # during Run: its handle, a ProcessRun or a TrainingRun (worker.start_run)
         self.startup_notice = ""  # why the session did not start as asked, for the status bar
-        self.walkthrough: Walkthrough | None = None  # one training step shown in phases, see walkthrough.py
-        self._walk_busy, self._walk_return = False, "activations"
-        # an edit, a Step, a new network or new settings (another batch, another update): it is over
-        for signal in (self.networkChanged, self.structureChanged, self.settingsChanged):
-            signal.connect(self._walk_interrupted)
+        self._init_walkthrough()  # backprop step by step (walk_steps.py)
         self._init_lab2d()  # the plane, hand-made data (lab2d.py)
         if QCoreApplication.instance() is not None:  # once the window is up: the first Run starts at once
             QTimer.singleShot(WARM_UP_AFTER_MS, warm_up)
@@ -394,50 +382,6 @@ class Session(Lab2D, Readout, QObject):
         self.historyChanged.emit()
         return cost
 
-    def run(self) -> None:
-        """Train continuously on a worker thread until pause() (or the epoch limit, or a divergence)."""
-        if self.running or not self.can_train():
-            return
-        if self.walkthrough is not None:
-            self.message.emit("Leave the step-by-step walkthrough (Esc) before you Run.")
-            return
-        self.trainer.network.copy_parameters_from(self.network)  # paused, the shown network is the truth
-        self.trainer.weights_edited()
-        test = self.trainer.dataset  # the Trainer's: hand-made points without a test split use their own
-        self._training = start_run(self.trainer, test.X_test, test.Y_test, self.epochs, speed=self.run_speed)
-        self._training.snapshot.connect(self._take_snapshot)
-        self._training.ended.connect(self._finish_run)
-        self._run.start(time.monotonic(), self._training.post)
-        self.runningChanged.emit(True)
-
-    def pause(self) -> None:
-        """Stop Run and wait for the worker: afterwards nothing trains and every point has arrived."""
-        if self._training is not None:
-            self._training.stop()
-
-    def _take_snapshot(self, snap: Snapshot) -> None:
-        self._run.merge(snap, self.network)
-        self._network_changed()
-        self.historyChanged.emit()
-
-    def _finish_run(self) -> None:
-        stats, self._training = self._training.stats, None
-        note = self._run.finish(self.network, stats, self.epochs)  # e.g. a divergence, reported
-        if note:
-            self.message.emit(note)
-        self._network_changed()
-        self.historyChanged.emit()
-        self.runningChanged.emit(False)
-
-    def set_run_speed(self, steps_per_second: float) -> None:
-        """At most this many steps a second during Run (0: as fast as it goes); a running Run follows."""
-        self._run.set_speed(steps_per_second)
-        self.runSpeedChanged.emit(self.run_speed)
-
-    def progress(self) -> tuple[float, float | None, str]:
-        """(fraction 0..1, ETA in seconds or None, one line of text) for the progress bar."""
-        return self._run.progress(self.epochs, time.monotonic())
-
     def reset(self) -> None:
         """Re-initialise the weights (the same seed gives the same network) and clear the history."""
         self.pause()
@@ -452,55 +396,3 @@ class Session(Lab2D, Readout, QObject):
     def shutdown(self) -> None:
         """Stop training before the window goes away."""
         self.pause()
-
-    # ------------------------------------------------------------------ backprop, step by step
-    def start_walkthrough(self) -> None:
-        """Show the next training step in phases (Run pauses first); see playground/walkthrough.py."""
-        self.pause()
-        self.leave_walkthrough()
-        self._walk_return = self.color_source
-        self.walkthrough = Walkthrough(self.network, self._run, self.cost_name, self.optimizer_name,
-                                       self.learning_rate)
-        self._walk_show()
-
-    def next_phase(self) -> None:
-        """The next phase; entering the update takes the real Step; after the last one it is over."""
-        what = self.walkthrough.next() if self.walkthrough is not None else "none"
-        if what == "end":
-            self.leave_walkthrough()
-            return
-        if what.startswith("applied"):
-            self._walk_network_changed(what.partition(":")[2])
-        if what != "none":
-            self._walk_show()
-
-    def previous_phase(self) -> None:
-        """Back one phase: nothing changes, except that leaving the update takes the Step back."""
-        what = self.walkthrough.previous() if self.walkthrough is not None else ""
-        if what == "undone":
-            self._walk_network_changed("")
-        if what:
-            self._walk_show()
-
-    def leave_walkthrough(self) -> None:
-        """Stop the walkthrough: an update already applied stays, otherwise nothing has changed."""
-        if self.walkthrough is not None:
-            self.walkthrough = None
-            self.set_color_source(self._walk_return)
-            self.walkthroughChanged.emit()
-
-    def _walk_show(self) -> None:
-        self.set_color_source(self.walkthrough.phase.color_source)
-        self.walkthroughChanged.emit()
-
-    def _walk_network_changed(self, divergence: str) -> None:
-        self._walk_busy = True  # the walkthrough's own Step (or its undo) does not end it
-        if divergence:
-            self.message.emit(divergence)
-        self._network_changed()
-        self.historyChanged.emit()
-        self._walk_busy = False
-
-    def _walk_interrupted(self) -> None:
-        if not self._walk_busy:
-            self.leave_walkthrough()

@@ -198,3 +198,14 @@ def cost_for(output: str, current: str) -> tuple[str, str]:
         return preferred, ""
     except ValueError:
         return "mse", f". Its {output} output does not give probabilities, so the cost is now MSE."
+
+
+def setting(name: str) -> property:
+    """A Session attribute kept in its Settings (under the names the views have always read)."""
+    return property(lambda self: getattr(self.settings, name),
+                    lambda self, value: setattr(self.settings, name, value))
+
+
+def kept_by(part: str, name: str) -> property:
+    """A read-only Session attribute kept by one of its parts (`_run`, `view`)."""
+    return property(lambda self: getattr(getattr(self, part), name))
