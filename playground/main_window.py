@@ -8,23 +8,20 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QStyle,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from playground.big_model import memory_warning
 from playground.damaged_download import offer_repair
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
-from playground.file_dialogs import remember, start_path
+from playground.file_actions import FileActions
 from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
-from playground.icons import expression_graph_icon, gradient_icon, step_slowly_icon
+from playground.icons import expression_graph_icon, gradient_icon
 from playground.number_format import readable
 from playground.plane_docks import PlaneDocks
 from playground.presets import DEFAULT_PRESET, PRESETS
@@ -44,6 +41,7 @@ from playground.views.plots.cost_plot import CostPlot
 from playground.views.plots.neuron_maps import NeuronMaps
 from playground.views.run_speed import RunSpeedControl
 from playground.views.sample_browser import SampleBrowser
+from playground.walk_actions import WalkthroughActions
 
 ORGANIZATION = "NeuralNetworkPlayground"
 # app.py and tests import these names from here, as before the docks and words had their own modules
@@ -56,7 +54,7 @@ def settings() -> QSettings:
     return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WalkthroughActions, FileActions, QMainWindow):
     def __init__(self, session: Session | None = None, preset: str | None = None, remember: bool = True):
         """`remember`: restore and save the window layout and the last preset (off for screenshots)."""
         super().__init__()
@@ -267,80 +265,6 @@ class MainWindow(QMainWindow):
                   "helpAction")
         self._add(menu, "About", self.show_about, None, "aboutAction")
 
-    def _build_walkthrough(self, menu) -> None:
-        """Step slowly, and the keys that move through its phases (→ / ←, Esc), in the Training menu and
-        the toolbar, after Reset."""
-        menu.addSeparator()
-        style = self.style()
-        specs = (
-            ("stepSlowlyAction", "Step slowly", step_slowly_icon(), "Shift+S", self._toggle_walkthrough,
-             "Step slowly (Shift+S): one training step shown in phases, on the mini-batch the next Step "
-             "uses —\nthe forward pass layer by layer, the cost, backprop layer by layer (δ on the neurons, "
-             "∂C/∂w on the lines), then the update.\n→ next phase, ← back (nothing changes until the "
-             "update), Esc leaves."),
-            ("previousPhaseAction", "Back", style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack),
-             Qt.Key.Key_Left, self.session.previous_phase,
-             "Previous phase (←): back one phase; the network does not change (going back from the update "
-             "takes the step back)."),
-            ("nextPhaseAction", "Next", style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward),
-             Qt.Key.Key_Right, self.session.next_phase,
-             "Next phase (→): on through the step; entering the update phase takes the real step, and "
-             "after it the walkthrough ends."),
-            ("leaveWalkthroughAction", "Leave step by step", None, Qt.Key.Key_Escape,
-             self.session.leave_walkthrough,
-             "Leave the walkthrough (Esc): an update already applied stays, otherwise nothing changes."),
-        )
-        bar = self.findChild(QToolBar, "trainingToolbar")
-        after_reset = bar.actions()[bar.actions().index(self.resetAction) + 1]
-        for name, text, icon, key, slot, tip in specs:
-            action = QAction(text, self) if icon is None else QAction(icon, text, self)
-            action.setObjectName(name)
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setToolTip(tip)
-            action.triggered.connect(slot)
-            menu.addAction(action)
-            if icon is not None:
-                bar.insertAction(after_reset, action)
-            setattr(self, name, action)
-        self.stepSlowlyAction.setCheckable(True)
-        self.wholeCostAction = self._add(menu, "Whole cost in the lab", self.show_whole_cost, None,
-                                         "wholeCostAction")
-        self.wholeCostAction.setToolTip(self.lab.costButton.toolTip())
-        self.session.walkthroughChanged.connect(self._on_walkthrough)
-        self._on_walkthrough()
-
-    def show_whole_cost(self) -> None:
-        """The walkthrough's step as one Value graph in the neuron lab (small networks only)."""
-        try:
-            self.lab.show_whole_cost()
-        except ValueError as exc:
-            self.statusBar().showMessage(f"The lab cannot show the whole cost: {exc}.", 10000)
-            return
-        self.show_lab()
-
-    def _toggle_walkthrough(self, on: bool) -> None:
-        if on:
-            self.session.start_walkthrough()
-        else:
-            self.session.leave_walkthrough()
-
-    def _on_walkthrough(self) -> None:
-        """Phases move only during the walkthrough; Step and Run wait until it is over."""
-        walk = self.session.walkthrough
-        active = walk is not None
-        for action in (self.nextPhaseAction, self.previousPhaseAction, self.leaveWalkthroughAction):
-            action.setEnabled(active)
-        self.stepSlowlyAction.setChecked(active)
-        self.wholeCostAction.setEnabled(self.lab.costButton.isEnabled())
-        self.stepAction.setEnabled(not active and not self.session.running)
-        self.runAction.setEnabled(not active)
-        if active:
-            self.statusBar().showMessage(f"Step by step {walk.index + 1}/{len(walk.phases)}: "
-                                         f"{walk.phase.caption}")
-        elif self.statusBar().currentMessage().startswith("Step by step"):
-            self.statusBar().showMessage("Left the step-by-step walkthrough.", 5000)
-
     def _add(self, menu, text, slot, shortcut, name) -> QAction:
         action = menu.addAction(text)
         action.setObjectName(name)
@@ -469,51 +393,6 @@ class MainWindow(QMainWindow):
                           f"(cost {readable(cost, 3)})")
 
     # ------------------------------------------------------------------ files
-    def open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open model", start_path(settings()),
-                                              "Network models (*.npz)")
-        remember(settings(), path)
-        warning = memory_warning(path) if path else None
-        yes = QMessageBox.StandardButton.Yes
-        if warning and QMessageBox.question(self, "A very large model", warning) != yes:
-            return
-        if path and self.session.user_data and QMessageBox.question(
-                self, "Replace your data?", "Opening a model brings its own data and replaces the data you "
-                "made or loaded here. Open it anyway?") != QMessageBox.StandardButton.Yes:
-            return
-        if path and not self.session.load_model(path):
-            QMessageBox.warning(self, "Could not open the model", self.statusBar().currentMessage())
-
-    def save_model(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save model", start_path(settings(), "model.npz"),
-                                              "Network models (*.npz)")
-        remember(settings(), path)
-        if path and not self.session.save_model(path):
-            QMessageBox.warning(self, "Could not save the model", self.statusBar().currentMessage())
-
-    def export_onnx(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export ONNX", start_path(settings(), "model.onnx"),
-                                              "ONNX models (*.onnx)")
-        remember(settings(), path)
-        if path and not self.session.export_onnx(path):
-            QMessageBox.warning(self, "Could not export", self.statusBar().currentMessage())
-
-    def open_data(self) -> None:
-        """File ▸ Open data…: a CSV file as the data. A bad file changes nothing and says where it is bad."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open data", start_path(settings()),
-                                              "CSV files (*.csv);;All files (*)")
-        remember(settings(), path)
-        if path and not self.session.load_csv(path):
-            QMessageBox.warning(self, "Could not open the data", self.statusBar().currentMessage())
-
-    def download_mnist(self) -> None:
-        from playground.download_dialog import DownloadDialog  # imported when first used: start-up is faster
-
-        dialog = DownloadDialog(self)
-        dialog.exec()
-        if getattr(dialog, "succeeded", False):
-            self.session.reload_dataset("digits")
-
     # ------------------------------------------------------------------ help
     def show_help(self) -> None:
         QMessageBox.information(self, "What am I looking at?", WHAT_AM_I_LOOKING_AT)

@@ -24,7 +24,7 @@ def test_the_warning_names_the_network_and_its_memory(tmp_path):
 
 
 def test_declining_the_warning_leaves_the_session_as_it_was(qtbot, monkeypatch, tmp_path):
-    import playground.main_window as main_window
+    import playground.file_actions as file_actions
     from playground.main_window import MainWindow
 
     path = tmp_path / "wide.npz"
@@ -33,7 +33,7 @@ def test_declining_the_warning_leaves_the_session_as_it_was(qtbot, monkeypatch, 
     qtbot.addWidget(window)
     before = [w.copy() for w in window.session.network.weights]
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-    monkeypatch.setattr(main_window, "memory_warning", lambda p: memory_warning(p, limit=1))
+    monkeypatch.setattr(file_actions, "memory_warning", lambda p: memory_warning(p, limit=1))
     asked = []
     no = QMessageBox.StandardButton.No
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or no)
