@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from playground.big_model import memory_warning
 from playground.damaged_download import offer_repair
+from playground.digit_docks import DigitDocks
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
 from playground.download_dialog import DownloadDialog
 from playground.file_dialogs import remember, start_path
@@ -97,6 +98,10 @@ class MainWindow(QMainWindow):
         self.neuronMaps, self.dataPanel = NeuronMaps(session), DataPanel(session)
         self.planeDocks = PlaneDocks(self, self.docks, self.neuronMaps, self.dataPanel)
         self.dataPanelDock, self.neuronMapsDock = self.planeDocks.data, self.planeDocks.maps
+        # your handwriting (My digits, fine-tuning), saliency and the confusion matrix (digit_docks.py)
+        self.digitDocks = DigitDocks(self, self.docks, session, self.digitPanel, self.sampleBrowser)
+        self.myDigitsDock, self.confusionDock = self.digitDocks.mine, self.digitDocks.confusionDock
+        self.confusionMatrix = self.digitDocks.confusion
 
         self._build_toolbar()
         self._build_menus()
@@ -257,6 +262,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.all() + self.planeDocks.all():
             self.viewMenu.addAction(dock.toggleViewAction())
         self.viewMenu.addAction(self.costCurveDock.toggleViewAction())
+        for dock in self.digitDocks.all():
+            self.viewMenu.addAction(dock.toggleViewAction())
         self.viewMenu.addAction(self.gradientOverlayAction)
 
         menu = self.menuBar().addMenu("&Help")
@@ -514,6 +521,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # stop the worker first: the thread must finish before its QThread object goes away
         self.session.shutdown()
+        self.digitDocks.shutdown()
         if not self._remember:
             super().closeEvent(event)
             return

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from engine import functions
 from engine import io as model_io
 from engine.network import Network
+from playground.adopt import adoption_problem
 from playground.data_catalog import DataCatalog, fits, is_digits_network
 from playground.lab2d import Lab2D, fitting_output
 from playground.model_file import read_meta
@@ -426,6 +427,22 @@ class Session(Lab2D, Readout, QObject):
     def progress(self) -> tuple[float, float | None, str]:
         """(fraction 0..1, ETA in seconds or None, one line of text) for the progress bar."""
         return self._run.progress(self.epochs, time.monotonic())
+
+    def adopt_network(self, net: Network, note: str = "new weights") -> bool:
+        """Take `net`'s weights (e.g. fine-tuned on My digits), all or nothing: the shown network keeps
+        its identity, the history goes on with `note` marked, the Trainer starts afresh on them."""
+        problem = adoption_problem(self.network, net, self.running)
+        if problem:
+            self.message.emit(problem)
+            return False
+        self.network.copy_parameters_from(net)
+        self.history.mark(self.steps, note)
+        self.preset_name = ""  # no longer the shipped model: choosing the preset again brings it back
+        self._run.make_trainer(self.network, self.dataset, self.settings)
+        self._network_changed()
+        self.historyChanged.emit()
+        self.settingsChanged.emit()
+        return True
 
     def reset(self) -> None:
         """Re-initialise the weights (the same seed gives the same network) and clear the history."""
