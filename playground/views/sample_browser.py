@@ -101,7 +101,7 @@ class SampleBrowser(QWidget):
         self.allButton.setText("All samples")
         self.allButton.setToolTip("Browse all the test samples again.")
         self.allButton.clicked.connect(self.show_all)
-        h.addWidget(self.onlyLabel)
+        h.addWidget(self.onlyLabel, 1)
         h.addWidget(self.allButton)
         self.onlyLabel.hide()
         self.allButton.hide()
@@ -166,7 +166,6 @@ class SampleBrowser(QWidget):
             self.wrongOnly.setChecked(False)
             self.wrongOnly.blockSignals(False)
         self.only, self._only_what = indices, what
-        self.wrongOnly.setEnabled(False)
         if len(indices):
             self._session.show_sample(int(indices[0]))
         self.refresh()
@@ -174,7 +173,6 @@ class SampleBrowser(QWidget):
     def show_all(self) -> None:
         """Back to browsing every test sample."""
         self.only = None
-        self.wrongOnly.setEnabled(True)
         self.refresh()
 
     def _on_filter(self, on: bool) -> None:
@@ -218,6 +216,7 @@ class SampleBrowser(QWidget):
             counts += f" ({len(self._wrong)} wrong)"
         self.countLabel.setText(counts)
         self.onlyLabel.setVisible(self.only is not None)
+        self.wrongOnly.setVisible(self.only is None)  # one filter at a time: its room goes to the words
         self.allButton.setVisible(self.only is not None)
         if self.only is not None:
             k = len(self.only)
