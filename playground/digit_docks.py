@@ -74,6 +74,8 @@ class DigitDocks:
                 lambda on, d=dock: (self._closed.discard if on else self._closed.add)(d.objectName()))
 
         self.confusion.cellClicked.connect(self.show_cell)
+        # a tab behind another is "visible" to Qt; its dock says when it comes to the front
+        self.confusionDock.visibilityChanged.connect(lambda shown: shown and self.confusion.catch_up())
         self.fineTune.tuned.connect(self.adopt)
         session.structureChanged.connect(lambda: self.fit_data(session.dataset.is_image))
         self.fit_data(session.dataset.is_image)

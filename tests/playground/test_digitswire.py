@@ -201,3 +201,27 @@ def test_adopt_network_takes_all_or_nothing(qapp):
     np.testing.assert_array_equal(session.network.weights[0], tuned.weights[0])
     assert session.steps == steps and (steps, FINE_TUNED) in session.history.marks  # history goes on
     session.shutdown()
+
+
+def test_the_confusion_matrix_follows_run_and_waits_behind_another_tab(qtbot, data_folder):
+    w = window(qtbot)
+    view, session = w.confusionMatrix, w.session
+    w.confusionDock.raise_()
+    qtbot.waitUntil(view.isVisible)
+    session.set_bias(session.network.n_layers, 4, 1e3)  # now it says 4 to everything
+    for _ in range(30):  # edits keep coming (as Run's snapshots do): it is recounted all the same
+        session.set_bias(session.network.n_layers, 4, 1e3)
+        qtbot.wait(30)
+        if view.matrix.counts[:, 4].sum() == len(session.dataset.X_test):
+            break
+    assert view.matrix.counts[:, 4].sum() == len(session.dataset.X_test)
+    w.digitsDock.raise_()  # out of sight: not counted ...
+    qtbot.waitUntil(lambda: view.visibleRegion().isEmpty())
+    session.set_bias(session.network.n_layers, 4, 0.0)
+    qtbot.wait(2 * 500)
+    assert view.matrix.counts[:, 4].sum() == len(session.dataset.X_test)
+    w.confusionDock.raise_()  # ... until it is in sight again
+    qtbot.waitUntil(lambda: not view.visibleRegion().isEmpty())
+    expected = np.bincount(session.dataset.labels_test * 10 + session.network.predict(session.dataset.X_test),
+                           minlength=100).reshape(10, 10)
+    np.testing.assert_array_equal(view.matrix.counts, expected)
