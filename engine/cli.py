@@ -158,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
         "slows the first epochs (default: on for digits)",
     )
 
+    tune = train.add_argument_group("fine-tuning (digits)")
+    tune.add_argument(
+        "--extra", type=Path, metavar="FILE",
+        help="a My digits file (my-digits.npz, from the app's \"This is a …\" buttons): fine-tune the "
+        "--from model on these digits mixed with the training digits, with engine.finetune's setting "
+        "(--epochs: passes over the mix; default: a fixed number of steps)",
+    )
+    tune.add_argument("--from", dest="from_model", type=Path, metavar="MODEL",
+                      help="with --extra: the trained model (.npz) to fine-tune")
+
     out = train.add_argument_group("output")
     out.add_argument("--out", type=Path, metavar="PATH", help="save the trained model here (.npz)")
     out.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout")
@@ -191,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # argparse has printed its message (or --help)
         return int(e.code or 0)
     try:
+        if args.command == "train" and (args.extra is not None or args.from_model is not None):
+            return fine_tune(args)
         if args.command == "train":
             return train(args)
         return download_mnist(args)
@@ -366,6 +378,65 @@ def train(args: argparse.Namespace) -> int:
     if args.json:
         print(final, file=sys.stderr)
         print(json.dumps(metrics))
+    else:
+        print(final)
+    return EXIT_OK
+
+
+# the recipe options fine-tuning does not take: it uses engine.finetune.FINE_TUNE
+NOT_WITH_EXTRA = ("hidden", "activation", "output", "cost", "optimizer", "lr", "lr_decay", "l2", "batch",
+                  "augment", "n", "noise")
+
+
+def fine_tune(args: argparse.Namespace) -> int:
+    """train --extra FILE --from MODEL --out PATH: engine.finetune.fine_tune_files, with its figures."""
+    from engine.datasets import my_digits
+    from engine.finetune import FINE_TUNE, fine_tune_files
+    from engine.io import load
+    from engine.training import TrainingDiverged
+
+    if args.extra is None or args.from_model is None:
+        raise UsageError("--extra FILE and --from MODEL go together: fine-tune MODEL on the digits in FILE")
+    if args.dataset != "digits":
+        raise UsageError(f"--extra fine-tunes a digits model: use --dataset digits, not {args.dataset!r}")
+    if args.out is None:
+        raise UsageError("--extra needs --out PATH: where to save the fine-tuned model")
+    given = [f"--{name.replace('_', '-')}" for name in NOT_WITH_EXTRA if getattr(args, name) is not None]
+    if given:
+        setting = f"{FINE_TUNE.optimizer}, lr {FINE_TUNE.lr:g}, batch {FINE_TUNE.batch_size}"
+        raise UsageError(f"{', '.join(given)} cannot be used with --extra: fine-tuning uses its own "
+                         f"setting ({setting})")
+    for path, what in ((args.from_model, "model"), (args.extra, "My digits file")):
+        if not path.is_file():
+            raise UsageError(f"cannot read the {what} {path}: no such file")
+    try:  # both readable before a word of progress: a bad file is the one line
+        net, _ = load(args.from_model), my_digits.load(args.extra)
+    except ValueError as e:
+        raise UsageError(str(e).rstrip(".")) from None
+    print(f"fine-tuning the {'-'.join(map(str, net.sizes))} network of {args.from_model} on {args.extra} "
+          f"({FINE_TUNE.describe()})", file=sys.stderr)
+    try:
+        result = fine_tune_files(args.from_model, args.extra, args.out, source=args.source or "bundled",
+                                 epochs=args.epochs or None, seed=args.seed)
+    except ValueError as e:
+        raise UsageError(str(e).rstrip(".")) from None
+    except TrainingDiverged as e:
+        print(f"error: {e} Nothing was saved.", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as e:
+        print(f"error: cannot save the model to {args.out} ({e.strerror or e})", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted; nothing was saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    final = f"{result.summary()} in {_duration(result.seconds)}; saved to {args.out}"
+    if args.json:
+        print(final, file=sys.stderr)
+        print(json.dumps({
+            "extra_accuracy_before": result.extra_before, "extra_accuracy_after": result.extra_after,
+            "test_accuracy_before": result.test_before, "test_accuracy": result.test_after,
+            "steps": result.steps, "out": str(args.out),
+        }))
     else:
         print(final)
     return EXIT_OK

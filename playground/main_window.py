@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.damaged_download import offer_repair
+from playground.digit_docks import DigitDocks
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
 from playground.file_actions import FileActions
 from playground.help_text import ABOUT, APPLICATION, WHAT_AM_I_LOOKING_AT, rich_tip
@@ -95,6 +96,10 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         self.neuronMaps, self.dataPanel = NeuronMaps(session), DataPanel(session)
         self.planeDocks = PlaneDocks(self, self.docks, self.neuronMaps, self.dataPanel)
         self.dataPanelDock, self.neuronMapsDock = self.planeDocks.data, self.planeDocks.maps
+        # your handwriting (My digits, fine-tuning), saliency and the confusion matrix (digit_docks.py)
+        self.digitDocks = DigitDocks(self, self.docks, session, self.digitPanel, self.sampleBrowser)
+        self.myDigitsDock, self.confusionDock = self.digitDocks.mine, self.digitDocks.confusionDock
+        self.confusionMatrix = self.digitDocks.confusion
 
         self._build_toolbar()
         self._build_menus()
@@ -258,6 +263,8 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         for dock in self.docks.all() + self.planeDocks.all():
             self.viewMenu.addAction(dock.toggleViewAction())
         self.viewMenu.addAction(self.costCurveDock.toggleViewAction())
+        for dock in self.digitDocks.all():
+            self.viewMenu.addAction(dock.toggleViewAction())
         self.viewMenu.addAction(self.gradientOverlayAction)
 
         menu = self.menuBar().addMenu("&Help")
@@ -404,6 +411,7 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # stop the worker first: the thread must finish before its QThread object goes away
         self.session.shutdown()
+        self.digitDocks.shutdown()
         if not self._remember:
             super().closeEvent(event)
             return

@@ -14,6 +14,7 @@ import numpy as np
 
 from engine import resources
 from engine.datasets.dataset import Dataset, targets
+from engine.finetune import FINE_TUNE
 
 RESOURCES = resources.RESOURCES  # package data (engine/resources), found wherever the app is installed
 DEFAULT_MODEL = RESOURCES / "models" / "digits.npz"
@@ -134,13 +135,15 @@ PRESETS: dict[str, Preset] = {
             activation="relu",
             output="softmax",
             cost="cross_entropy",
-            optimizer="adam",
-            learning_rate=0.001,
-            batch_size=64,
+            # Step and Run go on training a trained network: engine.finetune's setting, which keeps
+            # its accuracy (Adam from fresh moments at 0.001 took 98.1% to 96.9% in 30 steps)
+            optimizer=FINE_TUNE.optimizer,
+            learning_rate=FINE_TUNE.lr,
+            batch_size=FINE_TUNE.batch_size,
             seed=0,
             model=DEFAULT_MODEL,
             description="The shipped, already trained digits model. Draw a digit on the pad and it "
-            "is recognised at once.",
+            "is recognised at once. " + FINE_TUNE.describe(),
         ),
     ]
 }

@@ -12,17 +12,14 @@ after each Step, or as snapshots during Run.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from engine import functions
-from engine import io as model_io
 from engine.network import Network
 from playground.data_catalog import DataCatalog, fits, is_digits_network
 from playground.lab2d import Lab2D, fitting_output
-from playground.model_file import read_meta
+from playground.model_files import ModelFiles
 from playground.presets import DEFAULT_PRESET, FALLBACK_PRESET, PRESETS, reset_note
 from playground.readout import Readout
 from playground.run_control import RunControl, apply_edit, edit_problem
@@ -37,7 +34,7 @@ from playground.worker import warm_up
 WARM_UP_AFTER_MS = 1000  # the training process's server starts this long after the Session (worker.warm_up)
 
 
-class Session(Lab2D, WalkSteps, Running, Readout, QObject):
+class Session(Lab2D, WalkSteps, Running, ModelFiles, Readout, QObject):
     networkChanged = Signal()
     structureChanged = Signal()
     inputChanged = Signal()
@@ -308,46 +305,6 @@ class Session(Lab2D, WalkSteps, Running, Readout, QObject):
         self._build(net)
         self.set_run_speed(PRESETS[name].run_speed)
         self.message.emit(f"Preset “{name}”: {self._describe()}")
-        return True
-
-    def load_model(self, path: str | Path) -> bool:
-        """Open a model file. A bad file leaves everything as it was and says why."""
-        path = Path(path)
-        meta = read_meta(path) if path.is_file() else None
-        if meta is not None:  # saved with its data and settings (lab2d.py); older files have none
-            try:
-                return self.restore_from_meta(model_io.load(path), meta, path)
-            except ValueError as exc:
-                self.message.emit(f"Could not open {path.name}: {exc}")
-                return False
-        try:
-            net, data, key = self.catalog.model_file(path, prefer=self.data_key)
-        except ValueError as exc:
-            self.message.emit(str(exc))
-            return False
-        cost, note = cost_for(net.output, self.cost_name)  # decided before anything changes: all or nothing
-        self.pause()
-        self.user_data = ""
-        self.dataset_name, self.dataset, self.data_key = data.name, data, key
-        self.cost_name = cost
-        self.preset_name = ""
-        self._build(net)
-        self.message.emit(f"Opened {path.name}: {self._describe()}{note}")
-        return True
-
-    def save_model(self, path: str | Path) -> bool:
-        return self._write(self.save_model_with_meta, Path(path), "save", "Saved the model to")
-
-    def export_onnx(self, path: str | Path) -> bool:
-        return self._write(self.export_onnx_with_meta, Path(path), "export", "Exported ONNX to")
-
-    def _write(self, write, path: Path, verb: str, done: str) -> bool:
-        try:
-            write(self.network, path)
-        except (ValueError, OSError, ImportError) as exc:
-            self.message.emit(f"Could not {verb} {path.name}: {exc}")
-            return False
-        self.message.emit(f"{done} {path}")
         return True
 
     def to_state(self, weights: bool = True) -> dict:

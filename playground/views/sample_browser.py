@@ -1,7 +1,8 @@
 """Browse the test samples as the shown input: its true label, and what the network answers.
 
 "Only the ones it gets wrong" walks through the mistakes, which is where a network is most
-instructive.
+instructive. `show_only(indices, what)` narrows the browsing to a chosen set (a confusion-matrix cell),
+said on screen with a button back to all samples.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class SampleBrowser(QWidget):
         self.setObjectName("sampleBrowser")
         self._session = session
         self._wrong: np.ndarray | None = None  # indices of misclassified test samples, computed lazily
+        self.only: np.ndarray | None = None  # show_only's test samples (browsed instead of all), or None
+        self._only_what = ""
         h = QHBoxLayout(self)
         h.setContentsMargins(6, 2, 6, 2)
         self.previousButton = QToolButton()
@@ -85,6 +88,23 @@ class SampleBrowser(QWidget):
         h.addSpacing(12)
         h.addWidget(self.verdict, 1)
         h.addWidget(self.wrongOnly)
+        # "these samples" (a confusion-matrix cell): what they are, and the way back to all
+        self.onlyLabel = QLabel()
+        self.onlyLabel.setObjectName("sampleFilter")
+        self.onlyLabel.setStyleSheet(f"color: {theme.HIGHLIGHT};")
+        self.onlyLabel.setToolTip("◀ and ▶ step only through these test samples.")
+        # squeezed rather than widen the window (the verdict beside it gives way the same)
+        self.onlyLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.onlyLabel.setMinimumWidth(90)
+        self.allButton = QToolButton()
+        self.allButton.setObjectName("allSamples")
+        self.allButton.setText("All samples")
+        self.allButton.setToolTip("Browse all the test samples again.")
+        self.allButton.clicked.connect(self.show_all)
+        h.addWidget(self.onlyLabel, 1)
+        h.addWidget(self.allButton)
+        self.onlyLabel.hide()
+        self.allButton.hide()
 
         self.previousButton.clicked.connect(lambda: self.move(-1))
         self.nextButton.clicked.connect(lambda: self.move(+1))
@@ -114,20 +134,46 @@ class SampleBrowser(QWidget):
         if n == 0:  # hand-made points are all training points
             s.message.emit("There are no test samples to browse: every point you added trains.")
             return
-        if self.wrongOnly.isChecked():
+        if self.only is not None:
+            if len(self.only) == 0:
+                s.message.emit("There are no test samples in this choice.")
+                return
+            target = self._next_of(self.only, delta)
+        elif self.wrongOnly.isChecked():
             wrong = self.wrong_indices()
             if len(wrong) == 0:
                 s.message.emit("The network gets every test sample right.")
                 return
-            if delta > 0:
-                later = wrong[wrong > s.sample_index]
-                target = later[0] if len(later) else wrong[0]
-            else:
-                earlier = wrong[wrong < s.sample_index]
-                target = earlier[-1] if len(earlier) else wrong[-1]
+            target = self._next_of(wrong, delta)
         else:
             target = (s.sample_index + delta) % n
         s.show_sample(int(target))
+
+    def _next_of(self, chosen: np.ndarray, delta: int) -> int:
+        """The next (delta > 0) or previous of the chosen samples from the one shown, wrapping round."""
+        current = self._session.sample_index
+        if delta > 0:
+            later = chosen[chosen > current]
+            return int(later[0] if len(later) else chosen[0])
+        earlier = chosen[chosen < current]
+        return int(earlier[-1] if len(earlier) else chosen[-1])
+
+    def show_only(self, indices, what: str) -> None:
+        """Browse only these test samples (`what` says which, on screen); shows the first of them."""
+        indices = np.unique(np.asarray(indices, dtype=np.int64))
+        if self.wrongOnly.isChecked():  # one filter at a time
+            self.wrongOnly.blockSignals(True)
+            self.wrongOnly.setChecked(False)
+            self.wrongOnly.blockSignals(False)
+        self.only, self._only_what = indices, what
+        if len(indices):
+            self._session.show_sample(int(indices[0]))
+        self.refresh()
+
+    def show_all(self) -> None:
+        """Back to browsing every test sample."""
+        self.only = None
+        self.refresh()
 
     def _on_filter(self, on: bool) -> None:
         self._wrong = None
@@ -140,6 +186,8 @@ class SampleBrowser(QWidget):
     def _new_structure(self) -> None:
         """A new preset or network: its mistakes are others, and the sample shown is test sample 1 or
         the one kept, right or wrong; "only wrong ones" starts unticked again."""
+        if self.only is not None:  # those samples were chosen for another network or data
+            self.show_all()
         if self.wrongOnly.isChecked():
             self.wrongOnly.blockSignals(True)
             self.wrongOnly.setChecked(False)
@@ -167,6 +215,16 @@ class SampleBrowser(QWidget):
         if self.wrongOnly.isChecked() and self._wrong is not None:
             counts += f" ({len(self._wrong)} wrong)"
         self.countLabel.setText(counts)
+        self.onlyLabel.setVisible(self.only is not None)
+        self.wrongOnly.setVisible(self.only is None)  # one filter at a time: its room goes to the words
+        self.allButton.setVisible(self.only is not None)
+        if self.only is not None:
+            k = len(self.only)
+            place = np.flatnonzero(self.only == s.sample_index)
+            where = f"{place[0] + 1} of {k}" if len(place) and s.input_label is not None else f"{k}"
+            self.onlyLabel.setText(f"only {self._only_what}: {where}")
+            self.onlyLabel.setToolTip(f"Only {self._only_what} ({k} test samples): ◀ and ▶ step through "
+                                      "these alone; All samples goes back to every test sample.")
         out = s.prediction()
         guess = s.predicted_class(out)
         classes = s.dataset.classes

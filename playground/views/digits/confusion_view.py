@@ -6,7 +6,8 @@ each digit's accuracy. A click on a cell emits `cellClicked(true, predicted, ind
 samples in it and shows the first of them (the sample browser steps through the rest).
 
 It is recomputed when the network changes, at most every REFRESH_MS (during Run the weights change
-30 times a second; the test split is up to 10,000 digits).
+30 times a second; the test split is up to 10,000 digits), and not while it is out of sight in a shown
+window (a tab behind another): then once it comes into sight.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class ConfusionMatrixView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        session.networkChanged.connect(self._timer.start)
+        self._stale = False  # the network changed while out of sight
+        session.networkChanged.connect(self._network_changed)
         if hasattr(session, "structureChanged"):
             session.structureChanged.connect(self.refresh)
         self.refresh()
@@ -73,6 +75,7 @@ class ConfusionMatrixView(QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
+        self._stale = False
         data, net = self._session.dataset, self._session.network
         n_classes = max(len(data.classes), 2)
         self.matrix = None
@@ -82,6 +85,21 @@ class ConfusionMatrixView(QWidget):
             except ValueError:  # a network whose outputs do not match the classes (mid-switch)
                 pass
         self.update()
+
+    def _network_changed(self) -> None:
+        if self.window().isVisible() and self.visibleRegion().isEmpty():
+            self._stale = True  # a tab behind another: recounted when it comes into sight
+        elif not self._timer.isActive():  # at most every REFRESH_MS, also while Run goes on
+            self._timer.start()
+
+    def catch_up(self) -> None:
+        """In sight again (its dock's tab raised, say): recount if the network changed meanwhile."""
+        if self._stale:
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.catch_up()
 
     def class_name(self, k: int) -> str:
         names = self._session.dataset.classes

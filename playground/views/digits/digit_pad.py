@@ -135,6 +135,7 @@ class DigitPanel(QWidget):
         self._row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self._row.addLayout(left, 1)
         self._row.addLayout(right, 1)
+        self._left, self._right = left, right  # for add_under_canvas / add_beside_seen
         outer = QVBoxLayout(self)
         outer.addWidget(self.note)
         outer.addLayout(self._row, 1)
@@ -160,6 +161,14 @@ class DigitPanel(QWidget):
         session.inputChanged.connect(self.refresh)
         session.networkChanged.connect(self._network_changed)
         self._structure_changed()
+
+    def add_under_canvas(self, widget: QWidget) -> None:
+        """A row under the canvas (the "This is a …" buttons)."""
+        self._left.addWidget(widget)
+
+    def add_beside_seen(self, widget: QWidget) -> None:
+        """A column beside "What the network sees" (the saliency picture)."""
+        self._right.addWidget(widget)
 
     def hasHeightForWidth(self) -> bool:
         # The caption wraps, which would give the pad a height-for-width: a scroll area (the dock's,

@@ -43,7 +43,8 @@ class SaliencyView(QWidget):
                                      "(\"what would make this a 3?\").")
         self.caption = QLabel()
         self.caption.setObjectName("saliencyCaption")
-        self.caption.setWordWrap(True)
+        # not word-wrapped (its lines are broken by hand): a wrapping label beside the pad's chart gives
+        # the pad a height-for-width, and on a short screen the canvas was then laid over the chart
         self.caption.setStyleSheet(f"color: {theme.TEXT_DIM};")
 
         chooser = QHBoxLayout()
@@ -73,10 +74,10 @@ class SaliencyView(QWidget):
         net, x = self._session.network, np.asarray(self._session.input)
         n_out = net.sizes[-1]
         if net.sizes[0] != SIDE * SIDE or n_out < 2 or x.shape != (SIDE * SIDE,):
-            self._show_nothing("A saliency picture needs a digits network and a digit to look at.")
+            self._show_nothing("A saliency picture\nneeds a digits network\nand a digit to look at.")
             return
         if not x.any():
-            self._show_nothing("Draw a digit, or show a test sample, to see which pixels decide.")
+            self._show_nothing("Draw a digit (or show\na test sample) to see\nwhich pixels decide.")
             return
         output = net.forward(x)
         answer = int(np.argmax(output))
@@ -86,10 +87,11 @@ class SaliencyView(QWidget):
         self.values, self.digit = values, digit
         self.picture.set_rgba(theme.diverging(values, limit if limit > 0 else 1.0).reshape(SIDE, SIDE, 4))
         said = "its answer" if digit == answer else f"it says {answer}"
+        # short: the column sits beside "What the network sees" and must not make the pad taller
         self.caption.setText(
-            f"p({digit}) = {float(output[digit]):.2f} ({said}). <span style='color:{theme.POSITIVE}'>"
-            f"Orange</span>: ink there makes it more of a {digit}; <span style='color:{theme.NEGATIVE}'>"
-            f"blue</span>: less.")
+            f"p({digit}) = {float(output[digit]):.2f}<br>{said}<br><span style='color:{theme.POSITIVE}'>"
+            f"for</span> · <span style='color:{theme.NEGATIVE}'>against</span> a {digit}")
+        self.caption.setToolTip(f"Orange: ink there makes it more of a {digit}; blue: less of one.")
 
     def _show_nothing(self, reason: str) -> None:
         self.values, self.digit = None, None
