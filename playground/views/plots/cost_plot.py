@@ -91,7 +91,7 @@ class CostPlot(pg.PlotWidget):
                                          symbol="s", symbolSize=6, symbolBrush=theme.ACCURACY, symbolPen=None)
         self._accuracy_view.addItem(self._accuracy)
         self._legend.addItem(self._accuracy, "test accuracy (epoch)")
-        self._empty = pg.TextItem("Press Step or Run: the cost of each training step appears here.",
+        self._empty = pg.TextItem("Press Step or Run:\nthe cost of each training step\nappears here.",
                                   color=theme.TEXT_DIM, anchor=(0.5, 0.5))
         plot.addItem(self._empty, ignoreBounds=True)
         self._empty.setPos(0.5, 0.5)
