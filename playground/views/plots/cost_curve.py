@@ -28,8 +28,8 @@ ARROW_HEAD = 14  # pixels
 HEADROOM = 0.3  # share of the plot's height above the curve, where the legend's numbers sit
 POINTS = 200  # along the slider's range; three more sit at the current value and just either side
 NEIGHBOUR = 2e-3  # those two are this share of the range's half-width away (a finite difference)
-HINT = ("Select a weight to see the cost along it:\nclick a line in the network,\n"
-        "or a weight's or the bias's name\nin the neuron inspector.")
+HINT = ("Select a weight\nto see the cost along it:\nclick a line in the network,\n"
+        "or a weight's name\nin the neuron inspector.")
 TIP = ("The cost C on a fixed sample of the training data, if only the selected weight (or bias) took\n"
        "each value across its slider's range and everything else stayed as it is.\n"
        "The dot is its value now; the straight line is the tangent there, whose slope ∂C/∂w is what\n"
