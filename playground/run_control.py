@@ -55,6 +55,17 @@ def apply_edit(network: Network, edit: tuple) -> None:
         network.biases[layer - 1][neuron] = value
 
 
+def apply_to_trainer(trainer: Trainer, edit: tuple) -> None:
+    """An edit reaching the network that learns: a learning rate goes to the optimiser (so Adam's memory
+    is kept); a weight or bias to the network, and the divergence guard starts again from it (it must
+    never restore weights from before the user's edit). Paused and during Run alike."""
+    if edit[0] == "lr":
+        trainer.lr = edit[1]
+    else:
+        apply_edit(trainer.network, edit)
+        trainer.weights_edited()
+
+
 def edit_problem(network: Network, edit: tuple) -> str | None:
     """Why an edit cannot be made, in a sentence; None if it can.
 
@@ -196,11 +207,8 @@ class RunControl:
     def _apply_paused(self, edit: tuple) -> None:
         if self.trainer is None:  # no data to train on (hand-made data emptied): nothing learns yet
             return
-        if edit[0] == "lr":
-            self.trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
-        elif edit[0] != "speed":  # the speed is self.speed, handed to the next Run
-            apply_edit(self.trainer.network, edit)
-            self.trainer.weights_edited()  # the divergence guard must not restore from before it
+        if edit[0] != "speed":  # the speed is self.speed, handed to the next Run
+            apply_to_trainer(self.trainer, edit)
 
     def set_speed(self, steps_per_second: float) -> None:
         """The Run speed: at most this many steps a second (0: as fast as it goes); during Run too."""

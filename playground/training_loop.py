@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from playground.run_control import Snapshot, apply_edit
+from playground.run_control import Snapshot, apply_to_trainer
 
 FULL_SPEED = 0.0  # a Run speed of 0 steps per second: as fast as it goes
 
@@ -67,13 +67,10 @@ class TrainingLoop:
 
     def apply(self, seq: int, edit: tuple) -> None:
         """An edit made during Run: a weight, a bias (see apply_edit), ("lr", rate), ("speed", steps/s)."""
-        if edit[0] == "lr":
-            self.trainer.lr = edit[1]  # on the optimiser, so Adam's memory is kept
-        elif edit[0] == "speed":
+        if edit[0] == "speed":
             self.pace.set(edit[1])
         else:
-            apply_edit(self.trainer.network, edit)
-            self.trainer.weights_edited()  # the divergence guard must not restore from before it
+            apply_to_trainer(self.trainer, edit)
         self.applied_edit = seq
 
     def wait_time(self) -> float:

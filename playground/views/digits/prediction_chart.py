@@ -99,20 +99,18 @@ class PredictionChart(pg.PlotWidget):
             return
         self.output = output
         plot = self.getPlotItem()
-        if output == "softmax":
-            plot.setLabel("left", "probability", color=theme.TEXT_DIM)
+        if output in ("softmax", "sigmoid"):  # both 0..1: a fixed axis, with room above 1.0 for labels
             plot.setYRange(-0.01, LABEL_ROOM, padding=0)
             plot.enableAutoRange(axis="y", enable=False)
             plot.getAxis("left").setTicks(UNIT_TICKS)  # the room above 1.0 is for the labels, not a tick
+        if output == "softmax":
+            plot.setLabel("left", "probability", color=theme.TEXT_DIM)
             self.setToolTip(
                 "The network's answer: its softmax output layer gives a probability for each digit 0–9\n"
                 "(they add up to 100%). The highlighted bar is the digit it picks."
             )
         elif output == "sigmoid":
             plot.setLabel("left", "output activation (% = share of the total)", color=theme.TEXT_DIM)
-            plot.setYRange(-0.01, LABEL_ROOM, padding=0)
-            plot.enableAutoRange(axis="y", enable=False)
-            plot.getAxis("left").setTicks(UNIT_TICKS)  # the room above 1.0 is for the labels, not a tick
             self.setToolTip(
                 "The network's answer: each of its ten sigmoid output neurons says 0..1 on its own how much\n"
                 "the input looks like its digit. They need not add up to 1, so the percentage shown is each\n"
