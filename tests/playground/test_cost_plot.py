@@ -127,3 +127,18 @@ def test_during_run_the_plot_redraws_at_most_ten_times_a_second(plot, monkeypatc
     monkeypatch.setattr(type(session), "running", property(lambda s: False))
     session.runningChanged.emit(False)  # paused: everything shows
     assert widget.training_point_count == 50
+
+
+@pytest.mark.parametrize("width", [360, 900])
+def test_the_legend_is_never_cut_off_by_a_narrow_plot(qtbot, xor, width):
+    from PySide6.QtWidgets import QApplication
+
+    plot = CostPlot(xor)
+    qtbot.addWidget(plot)
+    plot.resize(width, 260)
+    plot.show()
+    qtbot.waitExposed(plot)
+    QApplication.processEvents()
+    box = plot.getPlotItem().getViewBox().sceneBoundingRect()
+    legend = plot._legend.sceneBoundingRect()
+    assert legend.right() <= box.right() + 1 and legend.left() >= box.left() - 1

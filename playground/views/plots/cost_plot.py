@@ -39,6 +39,9 @@ def nice_ceiling(x: float, steps: tuple[float, ...] = NICE_STEPS) -> float:
     return next(step * power for step in steps if step * power >= x * (1 - 1e-9))
 
 
+LEGEND_ROW_WIDTH = 480  # px of plot the legend's one-row form needs (with its 60 px offset)
+
+
 class CostPlot(pg.PlotWidget):
     """Training cost per step (line), test cost and test accuracy per epoch (markers)."""
 
@@ -115,7 +118,13 @@ class CostPlot(pg.PlotWidget):
         self.refresh()
 
     def _sync_views(self) -> None:
-        self._accuracy_view.setGeometry(self.getPlotItem().getViewBox().sceneBoundingRect())
+        box = self.getPlotItem().getViewBox().sceneBoundingRect()
+        self._accuracy_view.setGeometry(box)
+        # the legend's three entries in a row where they fit, else one under the other (never cut off)
+        columns = 3 if box.width() >= LEGEND_ROW_WIDTH else 1
+        if hasattr(self, "_legend") and self._legend.columnCount != columns:
+            self._legend.setColumnCount(columns)
+            self._legend.setOffset((60, 1) if columns == 3 else (4, 1))  # narrow: from the plot's corner
 
     @property
     def training_point_count(self) -> int:
