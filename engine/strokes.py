@@ -1,9 +1,9 @@
 """Digits as pen strokes: a digit's centre line, and the digit drawn again along it with one even pen.
 
 A digit drawn on the pad is one pen width all along a thin centre line; MNIST's were written with pens
-of every width and pressure. A network that has seen only MNIST reads the pad's digits a little worse
-than MNIST's own, so the default digits recipe also shows it MNIST's digits redrawn the pad's way
-(engine/augment.py: StrokeStyle). Three steps, each for a whole batch of digits at once:
+of every width and pressure. The tests draw MNIST's digits the pad's way to see how well the pad's
+digits are read (tests/engine/test_recognition.py), and a recipe can train on them (`train --strokes`,
+engine/augment.py: StrokeStyle). Three steps, each for a whole batch of digits at once:
 
 - skeletons(X): the centre lines, by Zhang & Suen's thinning (1984): peel off edge pixels whose removal
   keeps the shape connected, alternately from the south-east and the north-west, until none can go.
