@@ -1,15 +1,18 @@
 """The default digits recipe end to end: wall time and test accuracy. Prints figures; asserts nothing.
 
-    python bench/digits.py              # the recipe, then the same recipe with the plain augmentation
-    python bench/digits.py --only-fast  # the recipe alone (about 25 s)
+    python bench/digits.py              # the recipe; with stroke redrawings; with the plain augmentation
+    python bench/digits.py --only-fast  # the recipe, and the recipe with stroke redrawings
 
 Each run is `python main.py train --dataset digits --json` in a fresh process, exactly as a user types
 it (data loading, 60 epochs of 784-256-128-10 with augmentation, the final test evaluation): wall time
 from start to exit, the CPU time the process used, and the test accuracy it reports. The comparison
 partner is the same command with engine.augment.augment_digits swapped for the plain version it
 replaced (tests/engine/test_augment.py: reference_augment_digits), measured in the same run, so the
-ratio is what the faster augmentation gained at equal quality. The machine is shared: read the CPU time
-beside the wall time.
+ratio is what the faster augmentation gained at equal quality. A second partner is the recipe with
+`--strokes 0.25`, a quarter of each batch redrawn as pen strokes (engine.augment.StrokeStyle, which
+redraws every training digit once before the first epoch; the shipped recipe has none): what the
+redrawings cost in time and in test accuracy. The machine is shared: read the CPU time beside the wall
+time.
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def run(plain: bool, out: Path) -> dict:
-    argv = ["train", "--dataset", "digits", "--json", "--out", str(out)]
+def run(plain: bool, out: Path, extra: tuple[str, ...] = ()) -> dict:
+    argv = ["train", "--dataset", "digits", "--json", "--out", str(out), *extra]
     command = ([sys.executable, "-c", PLAIN, str(ROOT), *argv] if plain
                else [sys.executable, "main.py", *argv])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -70,6 +73,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fast = run(False, Path(tmp) / "fast.npz")
         show("engine.augment (vectorised, float32)", fast)
+        strokes = run(False, Path(tmp) / "strokes.npz", ("--strokes", "0.25"))
+        show("the recipe with --strokes 0.25", strokes)
+        print(f"  the stroke redrawings cost {strokes['wall'] - fast['wall']:+.1f} s wall, "
+              f"{strokes['cpu'] - fast['cpu']:+.1f} s CPU; "
+              f"accuracy {strokes['accuracy'] - fast['accuracy']:+.1%}")
         if args.only_fast:
             return
         plain = run(True, Path(tmp) / "plain.npz")

@@ -98,3 +98,56 @@ def augment_digits(
     out = top + fy * (bottom - top)
     np.clip(out, 0.0, 1.0, out=out)
     return out.reshape(n, SIDE * SIDE).astype(X.dtype, copy=False)
+
+
+# The pens StrokeStyle redraws with, as widths in the 20×20 box: preprocess.WIDTH_RANGE, the widths
+# to_mnist gives a drawing (thinner strokes are thickened to 2.2, bolder ones thinned to 3.0). Wider
+# pens, thinned as to_mnist thins a digit drawn small with the pad's pen, were tried: no better on such
+# drawings, and 1.6 times the time.
+PENS = (2.2, 3.0)
+
+
+class StrokeStyle:
+    """An augmentation for the digits recipe (`train --strokes FRACTION`): augment_digits, after swapping
+    a `fraction` of each batch for the same digits redrawn as pen strokes (engine.strokes.redraw), the
+    style of the digit pad.
+
+    A drawing on the pad is one even pen width along a thin centre line, a style MNIST rarely has.
+    Measured on 1,000 training digits held out of training (two seeds), a quarter of each batch
+    redrawn reads those digits' drawings 0.3 to 1.1 points better and their pictures as well; most of
+    what drawings still lose is bold digits whose centre line is another shape. Each training digit's
+    redrawing is made once, up front, all at once (with a pen between the narrowest and the widest
+    stroke preprocess.to_mnist leaves alone, one per digit), and found again by the digit's pixels, so
+    the Trainer need not say which digits a batch holds. A digit it has not seen is redrawn there and then.
+    """
+
+    def __init__(self, X_train: np.ndarray, fraction: float = 0.25, seed: int = 0):
+        from engine import strokes
+
+        if not 0 <= fraction <= 1:
+            raise ValueError(f"the fraction of redrawn digits must be in [0, 1], not {fraction}")
+        self.fraction = float(fraction)
+        X = np.asarray(X_train, dtype=np.float32).reshape(-1, SIDE * SIDE)
+        self._rng = np.random.default_rng(seed)  # the pens; the batches use the Trainer's generator
+        self._redraw = strokes.redraw
+        pens = self._rng.uniform(*PENS, size=len(X))
+        self._redrawn = self._redraw(X, pens) if self.fraction > 0 else X[:0]
+        self._index = {row.tobytes(): i for i, row in enumerate(X)} if self.fraction > 0 else {}
+
+    def redrawn(self, X: np.ndarray) -> np.ndarray:
+        """The stroke redrawings of digits X (n, 784), float32."""
+        X = np.asarray(X, dtype=np.float32).reshape(-1, SIDE * SIDE)
+        found = np.array([self._index.get(row.tobytes(), -1) for row in X], dtype=np.intp)
+        out = self._redrawn[np.maximum(found, 0)] if len(self._redrawn) else np.zeros_like(X)
+        new = found < 0
+        if new.any():
+            out[new] = self._redraw(X[new], self._rng.uniform(*PENS, size=int(new.sum())))
+        return out
+
+    def __call__(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        X = np.asarray(X)
+        swap = rng.random(len(X)) < self.fraction
+        if swap.any():
+            X = X.copy()
+            X[swap] = self.redrawn(X[swap]).astype(X.dtype, copy=False)
+        return augment_digits(X, rng)

@@ -158,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
         "slows the first epochs (default: on for digits)",
     )
 
+    fit.add_argument(
+        "--strokes", type=_number, metavar="FRACTION",
+        help="digits, with --augment: this fraction of each batch redrawn as pen strokes, the digit pad's "
+        f"style (engine.augment.StrokeStyle; {_defaults('strokes')})",
+    )
+
     tune = train.add_argument_group("fine-tuning (digits)")
     tune.add_argument(
         "--extra", type=Path, metavar="FILE",
@@ -234,6 +240,10 @@ def resolve_settings(args: argparse.Namespace, n_outputs: int | None = None) -> 
             recipe[key] = value
     if args.augment is not None:
         recipe["augment"] = args.augment
+    if args.strokes is not None:
+        if not 0 <= args.strokes <= 1:
+            raise UsageError(f"--strokes must be a fraction in [0, 1], not {args.strokes:g}")
+        recipe["strokes"] = args.strokes
     if args.source is not None:
         recipe["source"] = args.source
     if recipe["output"] is None:
@@ -355,6 +365,7 @@ def train(args: argparse.Namespace) -> int:
         "epochs": recipe["epochs"],
         "seed": recipe["seed"],
         "augment": recipe["augment"],
+        "strokes": recipe["strokes"] if recipe["augment"] else 0.0,
         "steps": trainer.steps,
         "train_cost": result.get("train_cost"),
         "test_cost": test_cost,
@@ -385,7 +396,7 @@ def train(args: argparse.Namespace) -> int:
 
 # the recipe options fine-tuning does not take: it uses engine.finetune.FINE_TUNE
 NOT_WITH_EXTRA = ("hidden", "activation", "output", "cost", "optimizer", "lr", "lr_decay", "l2", "batch",
-                  "augment", "n", "noise")
+                  "augment", "strokes", "n", "noise")
 
 
 def fine_tune(args: argparse.Namespace) -> int:

@@ -104,11 +104,12 @@ def _width(img: np.ndarray) -> float:
     return from_outline
 
 
-def _normalise_width(crop: np.ndarray) -> np.ndarray:
+def _normalise_width(crop: np.ndarray, width: float | None = None) -> np.ndarray:
     """The crop thinned or thickened so that, in the box, its strokes are within WIDTH_RANGE wide
-    (unchanged if they are, or if it is a blot rather than strokes)."""
+    (unchanged if they are, or if it is a blot rather than strokes). `width`: the strokes' width in the
+    box when it is known (engine.strokes drew them), else it is measured."""
     fine = _finer(crop)
-    width = _width(fine) / FINE
+    width = _width(fine) / FINE if width is None else width
     target = min(max(width, WIDTH_RANGE[0]), WIDTH_RANGE[1])
     if abs(target - width) < 0.05 or width > BLOT:
         return crop

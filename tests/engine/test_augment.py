@@ -147,3 +147,61 @@ def test_the_fast_augmentation_gives_what_the_plain_one_gives(settings):
         plain = reference_augment_digits(X, np.random.default_rng(3), **settings)
         np.testing.assert_allclose(fast, plain, atol=2e-5)
         assert fast.dtype == X.dtype
+
+
+# --- StrokeStyle: a fraction of each batch swapped for its stroke redrawings ------------------------------
+
+
+@pytest.fixture(scope="module")
+def style():
+    from engine.augment import StrokeStyle
+    from engine.datasets import mnist
+
+    X = mnist.load_bundled().X_train[:200]
+    return X, StrokeStyle(X, fraction=0.5, seed=4)
+
+
+def test_the_redrawings_are_made_once_with_a_pen_per_digit_inside_to_mnists_range(style):
+    from engine import preprocess, strokes
+    from engine.augment import PENS
+
+    X, s = style
+    assert PENS == preprocess.WIDTH_RANGE
+    pens = np.random.default_rng(4).uniform(*PENS, size=len(X))
+    np.testing.assert_array_equal(s.redrawn(X[[5, 0, 5]]), strokes.redraw(X[[5, 0, 5]], pens[[5, 0, 5]]))
+    # a digit it was not given is redrawn on the spot, with a pen in the same range
+    other = np.random.default_rng(0).permutation(X[:3].reshape(3, 28, 28), axis=2).reshape(3, 784)
+    fresh = s.redrawn(other)
+    thin, thick = strokes.redraw(other, PENS[0]), strokes.redraw(other, PENS[1])
+    ink = fresh.sum(axis=1)
+    assert (thin.sum(axis=1) <= ink + 1e-3).all() and (ink <= thick.sum(axis=1) + 1e-3).all()
+
+
+def test_a_batch_has_the_fraction_swapped_then_the_usual_augmentation(style, monkeypatch):
+    import engine.augment as A
+
+    X, s = style
+    out = s(X, np.random.default_rng(9))
+    rng = np.random.default_rng(9)
+    swap = rng.random(len(X)) < 0.5
+    expected = X.copy()
+    expected[swap] = s.redrawn(X[swap])
+    np.testing.assert_array_equal(out, augment_digits(expected, rng))  # the same draws, in the same order
+    assert 0.35 < swap.mean() < 0.65 and out.dtype == X.dtype
+    monkeypatch.setattr(A, "augment_digits", lambda X, rng: X)  # only the swap left
+    plain = s(X, np.random.default_rng(9))
+    np.testing.assert_array_equal(plain[~swap], X[~swap])
+    np.testing.assert_array_equal(plain[swap], s.redrawn(X[swap]))
+    assert not np.allclose(plain[swap], X[swap], atol=0.1)
+
+
+def test_a_fraction_of_zero_swaps_nothing_and_a_bad_fraction_is_refused():
+    from engine.augment import StrokeStyle
+
+    X = np.random.default_rng(1).random((6, 784), dtype=np.float32)
+    none = StrokeStyle(X, fraction=0.0)
+    rng = np.random.default_rng(2)
+    rng.random(len(X))
+    np.testing.assert_array_equal(none(X, np.random.default_rng(2)), augment_digits(X, rng))
+    with pytest.raises(ValueError, match="fraction"):
+        StrokeStyle(X, fraction=1.5)
