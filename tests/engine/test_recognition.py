@@ -15,7 +15,7 @@ from engine.datasets.mnist import load_bundled
 from engine.io import load
 from engine.preprocess import to_mnist
 from engine.resources import DEFAULT_MODEL
-from tests.digit_strokes import PAD_PEN, draw_digit, farthest_ink, segments, skeletons
+from tests.digit_strokes import PAD_PEN, draw_digit, drawing_strokes, farthest_ink, segments, skeletons
 
 MODEL = DEFAULT_MODEL  # engine/resources/models/digits.npz
 CANVAS = 280
@@ -185,6 +185,25 @@ def test_drawings_of_digits_made_of_strokes_are_recognised_at_least_as_well_as_t
     # are read as themselves but not drawn are bold, though only about a third of all digits are
     assert np.mean(~carried) < 0.45
     assert min(lost_bold) >= 0.75, lost_bold
+
+
+def test_drawings_of_digits_made_of_strokes_are_read_from_the_pad_at_least_as_well_as_the_digits(
+        model_and_data, drawn, record_property):
+    # The digit pad reads a drawing from its strokes (DigitPad.push_drawing: strokes_to_mnist), not
+    # from the screen's pixels: small, large and thin, a digit made of strokes is read at least as
+    # well as the digit itself.
+    net, _ = model_and_data
+    X, labels, _ = drawn
+    plain = net.predict(X) == labels
+    carried = farthest_ink(X) <= CARRIED
+    report = [f"{carried.sum()} of {len(X)} digits are strokes; plain: {plain[carried].mean():.1%}"]
+    for name, size, pen in DRAWINGS:
+        inputs = np.stack([preprocess.strokes_to_mnist(drawing_strokes(x, size, pen)) for x in X[carried]])
+        read = net.predict(inputs) == labels[carried]
+        report.append(f"{name}, as the pad reads it: {read.mean():.1%}")
+        record_property(f"{name} (strokes only, the pad's reading)", float(read.mean()))
+        assert read.mean() >= plain[carried].mean(), report
+    print("\n" + "\n".join(report))
 
 
 def test_the_drawings_really_are_the_digits_redrawn(drawn):

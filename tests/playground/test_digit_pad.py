@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from engine.preprocess import centre_of_mass, draw_stroke, to_mnist
+from engine.preprocess import centre_of_mass, draw_stroke, strokes_to_mnist, to_mnist
 from playground.session import Session
 from playground.views.digits.digit_pad import DRAWING, NOT_DIGITS, DigitPanel
 from playground.views.digits.prediction_chart import shares
@@ -95,7 +95,9 @@ def test_chart_follows_the_drawing_while_the_stroke_goes_on(qtbot, session):
     before = panel.chart.heights().copy()
     np.testing.assert_allclose(before, session.prediction(), rtol=1e-6)
     canvas = panel.canvas
-    points = line((60, 60), (220, 220), 12)
+    # an arc, so the shape itself changes as it grows (a straight line is the same digit at any
+    # length once it is scaled to MNIST's box)
+    points = [(round(140 + 90 * np.cos(t)), round(140 + 90 * np.sin(t))) for t in np.linspace(0, 4.5, 12)]
     QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(*points[0]))
     seen = []
     for p in points[1:]:
@@ -122,7 +124,35 @@ def test_fast_moves_are_throttled_but_the_last_one_arrives(qtbot, session):
     # at most one update per 1/30 s (plus the first move and the release), not one per move
     assert panel.updates_sent <= 2 + elapsed * 30 + 1
     assert panel.updates_sent < len(points) / 3
-    np.testing.assert_allclose(session.input, to_mnist(canvas.ink()), atol=0)
+    np.testing.assert_allclose(session.input, strokes_to_mnist(canvas.stroke_points()), atol=0)
+
+
+def three(centre, size):
+    """A 3 as two mouse strokes (its two bowls), `size` pixels tall, around `centre` (x, y)."""
+    cx, cy = centre
+    bowl = np.linspace(-2.4, 1.6, 14)  # from upper left, round the right, back in to the waist
+    top = [(round(cx + size / 4 * np.sin(t + 1.57)), round(cy - size / 4 - size / 4 * np.cos(t + 1.57)))
+           for t in bowl]
+    bottom = [(round(cx + size / 4 * np.sin(t + 1.57)), round(cy + size / 4 - size / 4 * np.cos(t + 1.57)))
+              for t in -bowl[::-1]]
+    return [top, bottom]
+
+
+def test_a_small_three_reads_as_the_same_three_drawn_large(qtbot, session):
+    # the screen's pen joins a small drawing's strokes into a blot; the pad reads the strokes, drawn
+    # again with a pen of MNIST's width for the drawing's size, so a small 3 is the large one
+    panel = make_panel(qtbot, session)
+    canvas = panel.canvas
+    seen = {}
+    for size in (240, 80):
+        canvas.clear()
+        for points in three((140, 140), size):
+            stroke(canvas, points)
+        seen[size] = session.input.copy()
+        blot = to_mnist(canvas.ink())  # what the canvas's pixels alone would give
+        if size == 80:
+            assert agreement(blot, seen[240]) < 0.9  # the screen's pen really makes a blot of it
+    assert agreement(seen[80], seen[240]) > 0.97
 
 
 @pytest.mark.parametrize("output", ["softmax", "sigmoid"])

@@ -64,6 +64,11 @@ class DigitCanvas(QWidget):
     def pen_width(self) -> float:
         return PEN_WIDTH * self.side
 
+    def stroke_points(self) -> list[list[tuple[float, float]]]:
+        """The strokes as (row, column) points in canvas units, as engine.preprocess.strokes_to_mnist
+        takes them."""
+        return [[(p.y(), p.x()) for p in stroke] for stroke in self.strokes]
+
     # ------------------------------------------------------------------ editing
     def clear(self) -> None:
         self._drawing = False

@@ -1,6 +1,8 @@
 """The digit pad: draw a digit, see the 28×28 picture the network gets, and its answer.
 
-The drawing travels one way: canvas -> `preprocess.to_mnist` -> `Session.set_input`. The preview and
+The drawing travels one way: the canvas's strokes -> `preprocess.strokes_to_mnist` -> `Session.set_input`.
+The strokes are drawn again with a pen of MNIST's width for the drawing's size (the screen's pen would
+join the strokes of a small digit into a blot: a small 3 would read as an 8). The preview and
 the chart then redraw from the Session like every other view, so they also show a browsed test
 sample, and the network view lights up with the drawing. While a stroke is being drawn the input is
 sent at most ~30 times a second (the first move at once, the last one when the mouse is released).
@@ -16,7 +18,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from engine.preprocess import SIDE, to_mnist
+from engine.preprocess import SIDE, strokes_to_mnist
 from playground import theme
 from playground.views.digits.digit_canvas import DigitCanvas
 from playground.views.digits.prediction_chart import PredictionChart
@@ -217,7 +219,7 @@ class DigitPanel(QWidget):
         self._throttle.stop()
         if not self.digits_ok():
             return
-        x = to_mnist(self.canvas.ink())
+        x = strokes_to_mnist(self.canvas.stroke_points())
         self._last_push = time.perf_counter()
         self.updates_sent += 1
         self._session.set_input(x, label=None, caption=DRAWING)
