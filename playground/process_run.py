@@ -10,6 +10,7 @@ acknowledgement this handle sends right after the `snapshot` signal returns.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from playground.training_process import dumps, loads
 
 STOP_TIMEOUT = 10.0  # seconds the window waits for the training process to hand its Trainer back
 PRELOAD = ["playground.training_process"]  # what the forkserver imports once, for every Run after
+# read once, when a BLAS library loads: OpenBLAS, OpenMP-based builds (BLIS, ...), MKL
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -56,7 +59,26 @@ def warm_up() -> None:
     if ctx.get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        with one_blas_thread_inherited():
+            forkserver.ensure_running()
+
+
+@contextmanager
+def one_blas_thread_inherited() -> Iterator[None]:
+    """A process started inside this block (the forkserver, or a spawned Run) loads its BLAS with one
+    thread. Setting one thread only later, in the Run's process, is too late: OpenBLAS then starts a
+    worker thread anyway, which spins on the other core for its first ~0.1-0.2 s of CPU (measured:
+    the first 0.2 s of a Run at half the steps per CPU-second), taking it from the window."""
+    saved = {k: os.environ.get(k) for k in BLAS_THREAD_VARIABLES}
+    os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, "1"))
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @contextmanager
@@ -83,7 +105,8 @@ class ProcessRun(QObject):
                  parent: QObject | None = None):
         super().__init__(parent)
         self._trainer = trainer
-        self._job = {"X_test": X_test, "Y_test": Y_test, "epochs": epochs, "speed": speed, "edits": []}
+        self._job = {"X_test": X_test, "Y_test": Y_test, "epochs": epochs, "speed": speed, "edits": [],
+                     "own_session": os.environ.get("PLAYGROUND_TRAINING_SESSION") != "window"}
         self.stats = RunStats()
         self.process = None
         self._conn = None
@@ -114,7 +137,7 @@ class ProcessRun(QObject):
         conn, child_conn = ctx.Pipe()
         self.process = ctx.Process(target=child.serve, name="training", daemon=True,
                                    args=(child_conn, job_block, data_block, places, snapshot_block))
-        with main_script_hidden():
+        with main_script_hidden(), one_blas_thread_inherited():  # (a forkserver may start here)
             self.process.start()
         child_conn.close()
         self._conn = conn
