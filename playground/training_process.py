@@ -9,7 +9,8 @@ What travels:
 * At the start, the Trainer itself, pickled (its network, optimiser memory, shuffling generator,
   divergence guard: training goes on exactly where it stood), in a shared block, so the window need
   not wait for the new process to read it. The dataset's arrays, which are large, are not pickled:
-  they are copied into a second shared block (`layout`, `fill`) and read there in place.
+  they are copied into a second shared block (`layout`, `fill`) and read there in place (the window
+  keeps that block for the next Run on the same numbers: process_run.shared_data).
 * During Run, the window sends edits ("edit", seq, edit), acknowledgements ("ack",) and ("stop",); the
   child sends ("snap", Snapshot) after writing the weights into the shared snapshot buffer. It writes
   that buffer again only after the window's "ack", i.e. after the window has copied the weights out,
@@ -35,7 +36,9 @@ from engine.threads import set_blas_threads
 from playground.training_loop import TrainingLoop
 
 SNAPSHOTS_PER_SECOND = 60  # at most; the window asks for the next one when it has taken the last
-LOOK_EVERY = 0.001  # seconds between looks at the pipe for edits, acknowledgements and stop
+# seconds between looks at the pipe for edits, acknowledgements and stop; at full speed the steps in
+# between run back to back (TrainingLoop.run_for), so an edit lands within about a millisecond
+LOOK_EVERY = 0.001
 ALIGN = 64  # bytes: each shared array starts on a cache line
 
 

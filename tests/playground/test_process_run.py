@@ -84,6 +84,21 @@ def test_a_training_process_that_dies_ends_the_run_with_its_last_snapshot_kept(q
     assert session.steps == steps + 1
 
 
+def test_a_run_on_the_same_numbers_reuses_the_shared_dataset_and_one_on_changed_numbers_does_not():
+    from playground.process_run import context, shared_data
+
+    ctx = context()
+    X, Y = np.arange(12, dtype=np.float32).reshape(6, 2), np.eye(2, dtype=np.float32)[[0, 1, 0, 1, 0, 1]]
+    block, places = shared_data(ctx, [X, Y])
+    again, _ = shared_data(ctx, [X.copy(), Y.copy()])  # other arrays, the same numbers: no new copy
+    assert again is block
+    X[3, 1] = -1.0  # changed in place (a point dragged, say): the next Run must see it
+    changed, places = shared_data(ctx, [X, Y])
+    assert changed is not block
+    np.testing.assert_array_equal(child.views_of(changed, places)[0], X)
+    np.testing.assert_array_equal(child.views_of(changed, places)[1], Y)
+
+
 def _xor_trainer() -> Trainer:
     data = datasets.load("xor", seed=0)
     return Trainer(Network([2, 3, 1], activation="tanh", output="sigmoid", seed=0), data, cost="mse",
