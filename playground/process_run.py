@@ -40,6 +40,7 @@ class RunStats:
     steps_done: int = 0
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # the training process's own CPU time (bench/bench_worker.py)
+    test_seconds: float = 0.0  # of which on the test point at each epoch's end
 
 
 def context():
@@ -193,7 +194,7 @@ class ProcessRun(QObject):
             snap.network = self._trainer.network
             self.stats.snapshots_sent += 1
             self.stats.steps_done, self.stats.seconds = stats["steps_done"], stats["seconds"]
-            self.stats.cpu_seconds = stats["cpu_seconds"]
+            self.stats.cpu_seconds, self.stats.test_seconds = stats["cpu_seconds"], stats["test_seconds"]
             self._end(snap)
 
     def _lost(self) -> None:

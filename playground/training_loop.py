@@ -64,6 +64,7 @@ class TrainingLoop:
         self.epoch_points: list[tuple[int, float, float, int]] = []  # test points not yet sent
         self.applied_edit = 0  # sequence number of the last edit applied
         self.steps_done = 0
+        self.test_seconds = 0.0  # CPU time spent on the test points (bench/bench_worker.py: "test %")
         self.reason = ""  # why the loop ended by itself: "epochs" or "diverged"
 
     def apply(self, seq: int, edit: tuple) -> None:
@@ -112,7 +113,9 @@ class TrainingLoop:
         """A test point for the epoch just completed; False if it was the last of the Run."""
         trainer = self.trainer
         self._last_epoch = trainer.epoch
+        cpu = time.process_time()
         test_cost, test_acc = trainer.evaluate(self._X_test, self._Y_test)
+        self.test_seconds += time.process_time() - cpu
         self.epoch_points.append((trainer.steps, float(test_cost), float(test_acc), int(trainer.epoch)))
         if self._epoch_limit and trainer.epoch - self._start_epoch >= self._epoch_limit:
             self.reason = "epochs"

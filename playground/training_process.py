@@ -185,6 +185,7 @@ def _serve(conn, job_block, data_block, places, snapshot_block) -> None:
             loop.apply(message[1], message[2])
     news = loop.news(reason)
     stats = {"steps_done": loop.steps_done, "seconds": time.monotonic() - started,
-             "cpu_seconds": time.process_time() - cpu_started, "snapshots": snapshots}
+             "cpu_seconds": time.process_time() - cpu_started, "test_seconds": loop.test_seconds,
+             "snapshots": snapshots}
     conn.send_bytes(dumps(("done", news, trainer, stats), data))
     conn.close()

@@ -134,6 +134,14 @@ def test_run_for_ends_at_the_epoch_limit_with_time_to_spare():
     assert loop.reason == "epochs" and trainer.epoch == 2 and loop.steps_done == 8
 
 
+# the end of an app script: its check runs every 20 ms, in the event loop, until it quits the app
+WHEN_TRAINING = """
+timer = QTimer()
+timer.timeout.connect({check})
+timer.start(20)
+app.exec()
+"""
+
 APP_THAT_LOOKS_AT_ITS_TRAINING_PROCESS = r"""
 import os
 from PySide6.QtCore import QTimer
@@ -154,11 +162,7 @@ def look_when_training():
     session.pause()
     app.quit()
 
-timer = QTimer()
-timer.timeout.connect(look_when_training)
-timer.start(20)
-app.exec()
-"""
+""" + WHEN_TRAINING.format(check="look_when_training")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -195,11 +199,7 @@ def close_when_training():
     w.close()
     app.quit()
 
-timer = QTimer()
-timer.timeout.connect(close_when_training)
-timer.start(20)
-app.exec()
-"""
+""" + WHEN_TRAINING.format(check="close_when_training")
 
 
 def _alive(pid: int) -> bool:
