@@ -16,9 +16,13 @@ For each preset it measures, in the same run, repeated (medians are printed):
   * how long after pressing Run the first snapshot arrived,
   * CPU time, which the load of a shared machine does not distort: the training process's steps per
     CPU-second against the plain loop's ("train/CPU", process host only), and the window's own CPU time
-    per snapshot ("GUI ms/snap"; on the thread host it includes the training thread).
-    On Linux with autogroup scheduling, the window and its training process share one slice of a busy
-    machine: the wall-clock ratio then falls with the window's CPU use, not with the host's overhead.
+    per snapshot ("GUI ms/snap"; on the thread host it includes the training thread). "test %" is the
+    share of the training process's CPU time spent on the test point at each epoch's end, work the
+    plain loop does not do (python main.py train does it too, in Trainer.fit).
+    On Linux with autogroup scheduling a busy machine is shared out by session: the plain loop gets
+    the bench's share; the training process is a session of its own (so it gets a share as the plain
+    loop does), and the window keeps the bench's. With --window-session the training process stays in
+    the window's session and splits its share with the window's painting (the app before round 3).
 With --busy, each preset is also measured with another process keeping one core busy (a plain Python
 loop), as a student's machine running something else would. The load average is printed: on a shared
 machine every figure drops; the ratios, measured back to back, are what to compare.
@@ -119,6 +123,7 @@ def run_in_window(preset: str, host: str, seconds: float) -> dict:
         "p99_stall": 1000 * sorted(gaps)[int(0.99 * (len(gaps) - 1))],
         "first_ms": 1000 * first[0] if first else float("nan"),
         "train_cpu": stats.steps_done / train_cpu / plain_cpu if train_cpu else float("nan"),
+        "test_share": getattr(stats, "test_seconds", 0.0) / train_cpu if train_cpu else float("nan"),
         "gui_ms": 1000 * gui_cpu / max(stats.snapshots_sent, 1),
     })
     result["ratio"] = result["run"] / result["plain"]
@@ -133,12 +138,13 @@ def main() -> int:
     parser.add_argument("--presets", nargs="*", default=PRESETS)
     parser.add_argument("--hosts", nargs="*", default=["process", "thread"], choices=["process", "thread"])
     parser.add_argument("--busy", action="store_true", help="also measure with one core kept busy")
-    parser.add_argument("--own-session", action="store_true",
-                        help="the training process in a session of its own (Linux autogroup: its own CPU "
-                             "slice on a shared machine, like the plain loop's; see training_process.py)")
+    parser.add_argument("--window-session", action="store_true",
+                        help="the training process in the window's session, as before it had one of its "
+                             "own (Linux autogroup: it then splits the window's CPU share on a busy "
+                             "machine; see training_process.py)")
     args = parser.parse_args()
-    if args.own_session:
-        os.environ["PLAYGROUND_TRAINING_OWN_SESSION"] = "1"
+    if args.window_session:
+        os.environ["PLAYGROUND_TRAINING_SESSION"] = "window"  # read by ProcessRun.start
     import tempfile
 
     from PySide6.QtCore import QSettings
@@ -151,10 +157,12 @@ def main() -> int:
     make_application()
     warm_up()
     print(f"cores: {os.cpu_count()}; load average at the start: {os.getloadavg()[0]:.1f}; "
-          f"{args.repeats} repetition(s) of {args.seconds:g} s, medians")
+          f"{args.repeats} repetition(s) of {args.seconds:g} s, medians; the training process in "
+          + ("the window's session" if args.window_session else "a session of its own"))
     header = (f"{'preset':19s} {'network':>14s} {'host':>8s} {'other core':>10s} {'plain steps/s':>13s} "
               f"{'Run steps/s':>11s} {'Run/plain':>9s} {'snapshots/s':>11s} {'max stall ms':>12s} "
-              f"{'p99 stall ms':>12s} {'1st snap ms':>11s} {'train/CPU':>9s} {'GUI ms/snap':>11s}")
+              f"{'p99 stall ms':>12s} {'1st snap ms':>11s} {'train/CPU':>9s} {'test %':>6s} "
+              f"{'GUI ms/snap':>11s}")
     print(header)
     for preset in args.presets:
         for busy in (False, True) if args.busy else (False,):
@@ -175,7 +183,8 @@ def main() -> int:
                 print(f"{preset:19s} {results[0]['sizes']:>14s} {host:>8s} {'busy' if busy else 'idle':>10s} "
                       f"{med('plain'):13.0f} {med('run'):11.0f} {100 * med('ratio'):8.0f}% "
                       f"{med('snapshots'):11.1f} {med('max_stall'):12.1f} {med('p99_stall'):12.1f} "
-                      f"{med('first_ms'):11.0f} {100 * med('train_cpu'):8.0f}% {med('gui_ms'):11.1f}",
+                      f"{med('first_ms'):11.0f} {100 * med('train_cpu'):8.0f}% "
+                      f"{100 * med('test_share'):5.1f}% {med('gui_ms'):11.1f}",
                       flush=True)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}; stall budget {STALL_LIMIT_MS:g} ms")
     return 0

@@ -10,12 +10,14 @@ acknowledgement this handle sends right after the `snapshot` signal returns.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from engine.threads import set_blas_threads
@@ -26,6 +28,8 @@ from playground.training_process import dumps, loads
 
 STOP_TIMEOUT = 10.0  # seconds the window waits for the training process to hand its Trainer back
 PRELOAD = ["playground.training_process"]  # what the forkserver imports once, for every Run after
+# read once, when a BLAS library loads: OpenBLAS, OpenMP-based builds (BLIS, ...), MKL
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -36,6 +40,7 @@ class RunStats:
     steps_done: int = 0
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # the training process's own CPU time (bench/bench_worker.py)
+    test_seconds: float = 0.0  # of which on the test point at each epoch's end
 
 
 def context():
@@ -56,7 +61,26 @@ def warm_up() -> None:
     if ctx.get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        with one_blas_thread_inherited():
+            forkserver.ensure_running()
+
+
+@contextmanager
+def one_blas_thread_inherited() -> Iterator[None]:
+    """A process started inside this block (the forkserver, or a spawned Run) loads its BLAS with one
+    thread. Setting one thread only later, in the Run's process, is too late: OpenBLAS then starts a
+    worker thread anyway, which spins on the other core for its first ~0.1-0.2 s of CPU (measured:
+    the first 0.2 s of a Run at half the steps per CPU-second), taking it from the window."""
+    saved = {k: os.environ.get(k) for k in BLAS_THREAD_VARIABLES}
+    os.environ.update(dict.fromkeys(BLAS_THREAD_VARIABLES, "1"))
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @contextmanager
@@ -83,7 +107,8 @@ class ProcessRun(QObject):
                  parent: QObject | None = None):
         super().__init__(parent)
         self._trainer = trainer
-        self._job = {"X_test": X_test, "Y_test": Y_test, "epochs": epochs, "speed": speed, "edits": []}
+        self._job = {"X_test": X_test, "Y_test": Y_test, "epochs": epochs, "speed": speed, "edits": [],
+                     "own_session": os.environ.get("PLAYGROUND_TRAINING_SESSION") != "window"}
         self.stats = RunStats()
         self.process = None
         self._conn = None
@@ -98,9 +123,7 @@ class ProcessRun(QObject):
         ctx = context()
         trainer = self._trainer
         self._arrays = child.shared_arrays(trainer)
-        places, size = child.layout(self._arrays)
-        data_block = ctx.RawArray("b", max(size, 1))
-        child.fill(data_block, self._arrays, places)
+        data_block, places = shared_data(ctx, self._arrays)
         snapshot_block = ctx.RawArray("b", max(child.parameter_bytes(trainer.network), 1))
         self._mirror = trainer.network.copy()
         views = child.parameter_views(snapshot_block, trainer.network)
@@ -114,7 +137,7 @@ class ProcessRun(QObject):
         conn, child_conn = ctx.Pipe()
         self.process = ctx.Process(target=child.serve, name="training", daemon=True,
                                    args=(child_conn, job_block, data_block, places, snapshot_block))
-        with main_script_hidden():
+        with main_script_hidden(), one_blas_thread_inherited():  # (a forkserver may start here)
             self.process.start()
         child_conn.close()
         self._conn = conn
@@ -171,7 +194,7 @@ class ProcessRun(QObject):
             snap.network = self._trainer.network
             self.stats.snapshots_sent += 1
             self.stats.steps_done, self.stats.seconds = stats["steps_done"], stats["seconds"]
-            self.stats.cpu_seconds = stats["cpu_seconds"]
+            self.stats.cpu_seconds, self.stats.test_seconds = stats["cpu_seconds"], stats["test_seconds"]
             self._end(snap)
 
     def _lost(self) -> None:
@@ -198,6 +221,26 @@ class ProcessRun(QObject):
         set_blas_threads(self._blas_threads_before)
         self.snapshot.emit(snap)
         self.ended.emit()
+
+
+_last_data: tuple | None = None  # (places, block): the last Run's dataset in shared memory
+
+
+def shared_data(ctx, arrays: list) -> tuple:
+    """(block, places): `arrays` in a shared block. The last Run's block serves again if it holds the
+    same numbers, as after a Pause on the same data: no allocating and copying 30 MB for the digits
+    (~60 ms of the Run's start, measured). A block is only ever read once filled, so two Runs (two
+    windows) may share one. It stays until a Run on other data replaces it."""
+    global _last_data
+    places, size = child.layout(arrays)
+    if _last_data is not None and _last_data[0] == places:
+        block = _last_data[1]
+        if all(np.array_equal(v, a) for v, a in zip(child.views_of(block, places), arrays, strict=True)):
+            return block, places
+    block = ctx.RawArray("b", max(size, 1))
+    child.fill(block, arrays, places)
+    _last_data = (places, block)
+    return block, places
 
 
 def adopt(trainer, trained) -> None:

@@ -2,8 +2,9 @@
 
 Two hosts drive it: the training process (playground.training_process, what Run uses) and the worker
 thread (playground.worker.TrainingWorker, the fallback and the comparison in bench/bench_worker.py).
-Each calls `step()` in its own loop, hands edits to `apply()`, waits `wait_time()` before a step when
-the Run speed is limited, and now and then sends `news()` to the window.
+Each calls `run_for(seconds)` (full speed) or `step()` (one step, when the Run speed is limited and
+`wait_time()` says it is due) in its own loop, hands edits to `apply()` in between, and now and then
+sends `news()` to the window.
 Explosions are the Trainer's to find: the loop stops on `trainer.diverged` and passes on
 `trainer.divergence` (the Trainer has restored the weights itself).
 """
@@ -63,6 +64,7 @@ class TrainingLoop:
         self.epoch_points: list[tuple[int, float, float, int]] = []  # test points not yet sent
         self.applied_edit = 0  # sequence number of the last edit applied
         self.steps_done = 0
+        self.test_seconds = 0.0  # CPU time spent on the test points (bench/bench_worker.py: "test %")
         self.reason = ""  # why the loop ended by itself: "epochs" or "diverged"
 
     def apply(self, seq: int, edit: tuple) -> None:
@@ -79,21 +81,45 @@ class TrainingLoop:
 
     def step(self) -> bool:
         """One training step; False when the loop must end (`reason` says why)."""
-        trainer = self.trainer
         self.pace.stepped(self._clock())
-        cost = float(trainer.train_step())
+        return self._step()
+
+    def run_for(self, seconds: float) -> bool:
+        """Steps at full speed for about `seconds` (at least one); False when the loop must end.
+
+        The host looks at its messages between two calls, not between two steps: a small network's step
+        takes ~60 us, so even a few microseconds of bookkeeping per step would cost several percent.
+        """
+        clock, step = self._clock, self._step
+        end = clock() + seconds
+        while step():
+            if clock() >= end:
+                return True
+        return False
+
+    def _step(self) -> bool:
+        trainer = self.trainer
+        cost = trainer.train_step()
         self.steps_done += 1
         if trainer.diverged:
             self.reason = "diverged"
             return False
-        self.costs.append(cost)
+        self.costs.append(float(cost))
         if trainer.epoch != self._last_epoch:
-            self._last_epoch = trainer.epoch
-            test_cost, test_acc = trainer.evaluate(self._X_test, self._Y_test)
-            self.epoch_points.append((trainer.steps, float(test_cost), float(test_acc), int(trainer.epoch)))
-            if self._epoch_limit and trainer.epoch - self._start_epoch >= self._epoch_limit:
-                self.reason = "epochs"
-                return False
+            return self._epoch_ended()
+        return True
+
+    def _epoch_ended(self) -> bool:
+        """A test point for the epoch just completed; False if it was the last of the Run."""
+        trainer = self.trainer
+        self._last_epoch = trainer.epoch
+        cpu = time.process_time()
+        test_cost, test_acc = trainer.evaluate(self._X_test, self._Y_test)
+        self.test_seconds += time.process_time() - cpu
+        self.epoch_points.append((trainer.steps, float(test_cost), float(test_acc), int(trainer.epoch)))
+        if self._epoch_limit and trainer.epoch - self._start_epoch >= self._epoch_limit:
+            self.reason = "epochs"
+            return False
         return True
 
     @property

@@ -16,7 +16,7 @@ from engine.network import Network
 from engine.training import Trainer
 from playground import training_process as child
 from playground.session import Session
-from playground.training_loop import Pace
+from playground.training_loop import Pace, TrainingLoop
 
 
 def test_the_dataset_travels_by_shared_memory_and_comes_back_as_the_same_arrays():
@@ -84,6 +84,101 @@ def test_a_training_process_that_dies_ends_the_run_with_its_last_snapshot_kept(q
     assert session.steps == steps + 1
 
 
+def test_a_run_on_the_same_numbers_reuses_the_shared_dataset_and_one_on_changed_numbers_does_not():
+    from playground.process_run import context, shared_data
+
+    ctx = context()
+    X, Y = np.arange(12, dtype=np.float32).reshape(6, 2), np.eye(2, dtype=np.float32)[[0, 1, 0, 1, 0, 1]]
+    block, places = shared_data(ctx, [X, Y])
+    again, _ = shared_data(ctx, [X.copy(), Y.copy()])  # other arrays, the same numbers: no new copy
+    assert again is block
+    X[3, 1] = -1.0  # changed in place (a point dragged, say): the next Run must see it
+    changed, places = shared_data(ctx, [X, Y])
+    assert changed is not block
+    np.testing.assert_array_equal(child.views_of(changed, places)[0], X)
+    np.testing.assert_array_equal(child.views_of(changed, places)[1], Y)
+
+
+def _xor_trainer() -> Trainer:
+    data = datasets.load("xor", seed=0)
+    return Trainer(Network([2, 3, 1], activation="tanh", output="sigmoid", seed=0), data, cost="mse",
+                   optimizer="sgd", lr=0.5, batch_size=80, seed=0)
+
+
+def test_run_for_steps_until_its_time_is_up_and_keeps_every_cost_and_test_point():
+    ticks = []
+
+    def clock():  # each look at the clock is a millisecond later
+        ticks.append(0.001)
+        return sum(ticks)
+
+    trainer, reference = _xor_trainer(), _xor_trainer()
+    data = trainer.dataset
+    loop = TrainingLoop(trainer, data.X_test, data.Y_test, clock=clock)
+    assert loop.run_for(0.0105)  # the clock is read once before the steps and once after each
+    assert loop.steps_done == trainer.steps == 11
+    assert loop.run_for(0.0)  # however little time: one step
+    assert loop.steps_done == 12
+    # the same steps as Trainer.train_step in a plain loop: every cost, once, in order
+    assert loop.costs == [float(reference.train_step()) for _ in range(12)]
+    np.testing.assert_array_equal(trainer.network.weights[0], reference.network.weights[0])
+    # a test point at each epoch's end (the training split has 320 points: 4 steps of 80)
+    assert [p[0] for p in loop.epoch_points] == [4, 8, 12]
+    assert loop.epoch_points[-1][1:] == pytest.approx((*reference.evaluate(data.X_test, data.Y_test), 3))
+
+
+def test_run_for_ends_at_the_epoch_limit_with_time_to_spare():
+    trainer = _xor_trainer()
+    loop = TrainingLoop(trainer, trainer.dataset.X_test, trainer.dataset.Y_test, epochs=2)
+    assert not loop.run_for(60.0)
+    assert loop.reason == "epochs" and trainer.epoch == 2 and loop.steps_done == 8
+
+
+# the end of an app script: its check runs every 20 ms, in the event loop, until it quits the app
+WHEN_TRAINING = """
+timer = QTimer()
+timer.timeout.connect({check})
+timer.start(20)
+app.exec()
+"""
+
+APP_THAT_LOOKS_AT_ITS_TRAINING_PROCESS = r"""
+import os
+from PySide6.QtCore import QTimer
+from playground.app import make_application
+from playground.session import Session
+
+app = make_application()
+session = Session(preset="XOR")
+session.set_run_speed(0)
+session.set_epochs(0)
+session.run()
+
+def look_when_training():
+    if session.steps < 50:
+        return
+    pid = session._training.process.pid
+    print("threads", len(os.listdir(f"/proc/{pid}/task")), "session", os.getsid(pid) == pid != os.getsid(0))
+    session.pause()
+    app.quit()
+
+""" + WHEN_TRAINING.format(check="look_when_training")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_training_process_has_one_thread_and_a_session_of_its_own():
+    root = Path(__file__).resolve().parents[2]
+    # as a user starts the app: the BLAS may use every core (the tests' conftest pins one thread)
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    env.update({"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)})
+    out = subprocess.run([sys.executable, "-c", APP_THAT_LOOKS_AT_ITS_TRAINING_PROCESS], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    # one BLAS thread from the start: no BLAS worker thread spinning on the window's core; and its own
+    # session (on Linux its own scheduler group), not the window's
+    assert "threads 1 session True" in out.stdout, out.stdout
+
+
 APP_THAT_CLOSES_DURING_RUN = r"""
 import multiprocessing.forkserver as fs
 from PySide6.QtCore import QTimer
@@ -104,11 +199,7 @@ def close_when_training():
     w.close()
     app.quit()
 
-timer = QTimer()
-timer.timeout.connect(close_when_training)
-timer.start(20)
-app.exec()
-"""
+""" + WHEN_TRAINING.format(check="close_when_training")
 
 
 def _alive(pid: int) -> bool:
