@@ -6,6 +6,8 @@ moves docks, nothing here knows what a view shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
@@ -29,10 +31,11 @@ def default_size() -> tuple[int, int]:
     return min(DEFAULT_SIZE[0], int(0.95 * room.width())), min(DEFAULT_SIZE[1], int(0.92 * room.height()))
 
 
-def add_dock(window: QMainWindow, name: str, title: str, widget: QWidget, area) -> QDockWidget:
+def add_dock(window: QMainWindow, name: str, title: str, widget: QWidget | None, area) -> QDockWidget:
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
-    dock.setWidget(widget)
+    if widget is not None:
+        dock.setWidget(widget)
     window.addDockWidget(area, dock)
     return dock
 
@@ -63,8 +66,11 @@ class DockLayout:
     """The window's docks and their geometry. Attributes name the docks (window.xxxDock aliases them)."""
 
     def __init__(self, window: QMainWindow, controls: QWidget, inspector: QWidget, digits: QWidget,
-                 boundary: QWidget, cost: QWidget, lab: QWidget):
+                 boundary: QWidget, cost: QWidget, make_lab: Callable[[], QWidget]):
+        """`make_lab()` makes the neuron lab's widget: called once, the first time the lab is shown or
+        asked for (`lab_widget()`). It is hidden at start and needs networkx (~0.1 s to import)."""
         self.window = window
+        self._make_lab, self._lab_widget = make_lab, None
         window.setDockNestingEnabled(True)
         # the right column (inspector or digit pad, and the decision boundary) runs the full height;
         # the cost plot runs under the controls and the network
@@ -85,8 +91,7 @@ class DockLayout:
         self.cost = add_dock(window, "costDock", "Cost", cost, area.BottomDockWidgetArea)
         # The lab needs room to be read: it opens as its own floating window (placed by show_lab), and
         # docks as a tab beside the cost if its title bar is double-clicked.
-        self.lab = add_dock(window, "labDock", "Neuron lab", scrolled(lab, "labScroll"),
-                            area.BottomDockWidgetArea)
+        self.lab = add_dock(window, "labDock", "Neuron lab", None, area.BottomDockWidgetArea)
         window.splitDockWidget(self.inspector, self.boundary, Qt.Orientation.Vertical)
         window.tabifyDockWidget(self.inspector, self.digits)
         window.tabifyDockWidget(self.cost, self.lab)
@@ -94,6 +99,9 @@ class DockLayout:
         self.lab.setFloating(True)
         self.lab_placed = False
         self.lab.visibilityChanged.connect(self._lab_visibility)
+        # its View menu / toolbar action makes the lab before the dock shows (toggled comes before the
+        # triggered that shows it), so the dock opens with it laid out
+        self.lab.toggleViewAction().toggled.connect(lambda on: on and self.lab_widget())
         # docked (its title double-clicked): a row tall enough for the graph, not the cost plot's strip
         self.lab.topLevelChanged.connect(
             lambda floating: None if floating else QTimer.singleShot(0, self.roomy_lab))
@@ -155,8 +163,19 @@ class DockLayout:
         self.inspector.raise_()
 
     # ------------------------------------------------------------------ the lab
+    def lab_made(self) -> bool:
+        return self._lab_widget is not None
+
+    def lab_widget(self) -> QWidget:
+        """The neuron lab's widget, made (and put in its dock) the first time it is needed."""
+        if self._lab_widget is None:
+            self._lab_widget = self._make_lab()
+            self.lab.setWidget(scrolled(self._lab_widget, "labScroll"))
+        return self._lab_widget
+
     def show_lab(self) -> None:
         """Show the neuron lab big enough to read: floating over the window unless docked roomily."""
+        self.lab_widget()
         dock = self.lab
         if not dock.isFloating() and not dock.isHidden() and (
                 dock.width() < LAB_READABLE[0] or dock.height() < LAB_READABLE[1]):
@@ -185,12 +204,15 @@ class DockLayout:
 
     def _graph_in_sight(self) -> None:
         """A docked lab shorter than its controls and graph: scroll its graph into sight."""
-        scroll, graph = self.lab.widget(), getattr(self.lab.widget().widget(), "graphView", None)
+        scroll = self.lab.widget()
+        graph = getattr(scroll.widget(), "graphView", None) if scroll is not None else None
         if graph is not None and not self.lab.isFloating():
             top = graph.mapTo(scroll.widget(), graph.rect().topLeft()).y()
             scroll.verticalScrollBar().setValue(top - 4)  # (as far as the bar goes)
 
     def _lab_visibility(self, visible: bool) -> None:
+        if visible:
+            self.lab_widget()  # made before its first paint: the lab is never seen empty
         if visible and self.lab.isFloating():
             self._place_lab()  # the first time it opens (View menu, toolbar): a readable size, over us
 

@@ -34,7 +34,6 @@ from playground.views.controls import Controls
 from playground.views.data_panel import DataPanel
 from playground.views.digits.digit_pad import DigitPanel
 from playground.views.inspector.inspector import NeuronInspector
-from playground.views.lab.neuron_lab import NeuronLab
 from playground.views.network.network_view import NetworkView
 from playground.views.plots.boundary import BoundaryView
 from playground.views.plots.cost_curve import CostCurve
@@ -82,11 +81,10 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         self.controls = Controls(session)
         self.inspector = NeuronInspector(session)
         self.digitPanel = DigitPanel(session)
-        self.lab = NeuronLab(session)
         self.costPlot = CostPlot(session)
         self.boundary = BoundaryView(session)
         self.docks = DockLayout(self, self.controls, self.inspector, self.digitPanel, self.boundary,
-                                self.costPlot, self.lab)
+                                self.costPlot, self._make_lab)
         d = self.docks
         self.controlsDock, self.inspectorDock, self.digitsDock = d.controls, d.inspector, d.digits
         self.boundaryDock, self.costDock, self.labDock = d.boundary, d.cost, d.lab
@@ -159,6 +157,29 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
             "click a neuron to inspect it."), 15000)
 
     # ------------------------------------------------------------------ building
+    @property
+    def lab(self):
+        """The neuron lab (a NeuronLab): made the first time it is shown or asked for, as it is hidden at
+        start and imports networkx (0.1-0.3 s)."""
+        return self.docks.lab_widget()
+
+    def findChild(self, kind, name: str = "", options=Qt.FindChildOption.FindChildrenRecursively):
+        """QObject.findChild, which also finds the widgets of a part made on first use (the neuron lab,
+        with `graphView`): a name not found makes them, and is looked for once more."""
+        found = super().findChild(kind, name, options)
+        if found is None and name and not self.docks.lab_made():
+            self.docks.lab_widget()
+            found = super().findChild(kind, name, options)
+        return found
+
+    def _make_lab(self):
+        from playground.views.lab.neuron_lab import NeuronLab
+
+        lab = NeuronLab(self.session)
+        if hasattr(self, "numberBoxKeys"):  # (made in __init__ after the layout is restored)
+            self.numberBoxKeys.guard(lab)
+        return lab
+
     def _build_toolbar(self) -> None:
         bar = self.addToolBar("Training")
         bar.setObjectName("trainingToolbar")
