@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.app import ORGANIZATION
 from playground.damaged_download import offer_repair
 from playground.digit_docks import DigitDocks
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
@@ -43,7 +44,6 @@ from playground.views.run_speed import RunSpeedControl
 from playground.views.sample_browser import SampleBrowser
 from playground.walk_actions import WalkthroughActions
 
-ORGANIZATION = "NeuralNetworkPlayground"
 # app.py and tests import these names from here, as before the docks and words had their own modules
 __all__ = ["APPLICATION", "LAB_READABLE", "LAB_SIZE", "LAYOUT_VERSION", "ORGANIZATION", "MainWindow",
            "settings"]
@@ -128,7 +128,6 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
             self._layout_restored = self.restoreState(state, LAYOUT_VERSION)
             self.docks.lab_placed = self._layout_restored
         self._sync_preset_menu()
-        self._measure_baseline()
         self.docks.fit_data(session.dataset.is_image, session.selected is not None)
         self.planeDocks.fit_data(session.is_plane)
         self._update_counters()
@@ -379,6 +378,8 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
             self._update_counters()
 
     def _update_counters(self) -> None:
+        """The step counter, the progress bar and the status readout (which measures the test figures:
+        a pass over the test set, so it is the one place that does)."""
         s = self.session
         self.counterLabel.setText(f"step {s.steps:,} · epoch {s.epoch_progress:.2f}")
         fraction, _eta, text = s.progress()
@@ -401,7 +402,6 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
     def _on_structure(self) -> None:
         if describes_another_network(self.statusBar().currentMessage(), self.session.network.sizes):
             self.statusBar().clearMessage()  # "a 2-2-1 network" after the layers were edited
-        self._measure_baseline()
         self.docks.fit_data(self.session.dataset.is_image, self.session.selected is not None)
         self.planeDocks.fit_data(self.session.is_plane)
         self._update_counters()
