@@ -29,19 +29,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BYTECODE = Path(tempfile.gettempdir()) / "nn-playground-bench-bytecode"
 
-# The app as main.py starts it, stopping at the first processed paint of the main window.
+# The app as main.py starts it, stopping at the first processed paint of the main window. The hook is
+# playground.app's last step before the event loop, so Qt is imported by the app itself, as in a real
+# launch (the order matters: PySide6 inspects the source of every module imported after it).
 APP = r"""
 import sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 import main
+import playground.app
 
-real_exec = QApplication.exec
-def exec_until_first_frame(*_):
+real_close_on_ctrl_c = playground.app.close_on_ctrl_c
+def until_first_frame(window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    real_close_on_ctrl_c(window)
     app = QApplication.instance()  # the window is shown; the first queued call runs after its paint
     QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
-    return real_exec()
-QApplication.exec = exec_until_first_frame
+playground.app.close_on_ctrl_c = until_first_frame
 sys.exit(main.main([]))
 """
 
