@@ -62,6 +62,32 @@ def lab_rect(frame: QRect, screen: QRect) -> QRect:
     return QRect(top_left.x(), top_left.y(), width, height)
 
 
+class MadeOnFirstShow:
+    """A dock whose widget is made the first time the dock shows, or the widget is asked for (`get()`):
+    a view hidden at start costs nothing until it is wanted. The dock never paints empty: it becomes
+    visible (shown, or its tab raised) before its first paint, and a hidden dock's action is toggled on
+    before it shows (so its widget is there for the layout too). A tab behind another is not hidden
+    (`tab=True`): it is made only when it comes to the front."""
+
+    def __init__(self, dock: QDockWidget, make: Callable[[], QWidget],
+                 wrap: Callable[[QWidget], QWidget] | None = None, tab: bool = False):
+        self.dock, self._make, self._wrap = dock, make, wrap
+        self.widget: QWidget | None = None
+        if not tab:
+            dock.toggleViewAction().toggled.connect(lambda on: on and self.get())
+        dock.visibilityChanged.connect(lambda shown: shown and self.get())
+
+    @property
+    def made(self) -> bool:
+        return self.widget is not None
+
+    def get(self) -> QWidget:
+        if self.widget is None:
+            self.widget = self._make()
+            self.dock.setWidget(self.widget if self._wrap is None else self._wrap(self.widget))
+        return self.widget
+
+
 class DockLayout:
     """The window's docks and their geometry. Attributes name the docks (window.xxxDock aliases them)."""
 
@@ -70,7 +96,6 @@ class DockLayout:
         """`make_lab()` makes the neuron lab's widget: called once, the first time the lab is shown or
         asked for (`lab_widget()`). It is hidden at start and needs networkx (~0.1 s to import)."""
         self.window = window
-        self._make_lab, self._lab_widget = make_lab, None
         window.setDockNestingEnabled(True)
         # the right column (inspector or digit pad, and the decision boundary) runs the full height;
         # the cost plot runs under the controls and the network
@@ -98,10 +123,10 @@ class DockLayout:
         self.lab.hide()
         self.lab.setFloating(True)
         self.lab_placed = False
+        # made when its action is toggled on, before the dock shows (by the View menu, the toolbar, a
+        # show() or a restored layout), so the dock opens with it laid out
+        self.lab_part = MadeOnFirstShow(self.lab, make_lab, lambda lab: scrolled(lab, "labScroll"))
         self.lab.visibilityChanged.connect(self._lab_visibility)
-        # its View menu / toolbar action makes the lab before the dock shows (toggled comes before the
-        # triggered that shows it), so the dock opens with it laid out
-        self.lab.toggleViewAction().toggled.connect(lambda on: on and self.lab_widget())
         # docked (its title double-clicked): a row tall enough for the graph, not the cost plot's strip
         self.lab.topLevelChanged.connect(
             lambda floating: None if floating else QTimer.singleShot(0, self.roomy_lab))
@@ -163,15 +188,9 @@ class DockLayout:
         self.inspector.raise_()
 
     # ------------------------------------------------------------------ the lab
-    def lab_made(self) -> bool:
-        return self._lab_widget is not None
-
     def lab_widget(self) -> QWidget:
         """The neuron lab's widget, made (and put in its dock) the first time it is needed."""
-        if self._lab_widget is None:
-            self._lab_widget = self._make_lab()
-            self.lab.setWidget(scrolled(self._lab_widget, "labScroll"))
-        return self._lab_widget
+        return self.lab_part.get()
 
     def show_lab(self) -> None:
         """Show the neuron lab big enough to read: floating over the window unless docked roomily."""
@@ -211,8 +230,6 @@ class DockLayout:
             scroll.verticalScrollBar().setValue(top - 4)  # (as far as the bar goes)
 
     def _lab_visibility(self, visible: bool) -> None:
-        if visible:
-            self.lab_widget()  # made before its first paint: the lab is never seen empty
         if visible and self.lab.isFloating():
             self._place_lab()  # the first time it opens (View menu, toolbar): a readable size, over us
 

@@ -97,7 +97,6 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         # your handwriting (My digits, fine-tuning), saliency and the confusion matrix (digit_docks.py)
         self.digitDocks = DigitDocks(self, self.docks, session, self.digitPanel, self.sampleBrowser)
         self.myDigitsDock, self.confusionDock = self.digitDocks.mine, self.digitDocks.confusionDock
-        self.confusionMatrix = self.digitDocks.confusion
 
         self._build_toolbar()
         self._build_menus()
@@ -163,13 +162,23 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         return self.docks.lab_widget()
 
     def findChild(self, kind, name: str = "", options=Qt.FindChildOption.FindChildrenRecursively):
-        """QObject.findChild, which also finds the widgets of a part made on first use (the neuron lab,
-        with `graphView`): a name not found makes them, and is looked for once more."""
+        """QObject.findChild, which also finds the widgets of the parts made on first use (the neuron lab,
+        with `graphView`; the confusion matrix): a name not found makes them, and is looked for again."""
         found = super().findChild(kind, name, options)
-        if found is None and name and not self.docks.lab_made():
-            self.docks.lab_widget()
+        later = [part for part in self._made_on_first_show() if not part.made]
+        if found is None and name and later:
+            for part in later:
+                part.get()
             found = super().findChild(kind, name, options)
         return found
+
+    def _made_on_first_show(self):
+        return [self.docks.lab_part, self.digitDocks.confusion_part]
+
+    @property
+    def confusionMatrix(self):
+        """The confusion matrix (a ConfusionMatrixView): made when its tab first shows or it is asked for."""
+        return self.digitDocks.confusion
 
     def _make_lab(self):
         from playground.views.lab.neuron_lab import NeuronLab

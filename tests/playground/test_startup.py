@@ -115,3 +115,23 @@ def test_a_layout_remembered_with_the_lab_open_opens_it_again_with_the_lab_made(
     qtbot.waitUntil(again.labDock.isVisible)
     assert again.labDock.widget() is not None and again.labDock.widget().widget() is again.lab
     assert again.lab.graphView.value_items
+
+
+def test_the_confusion_matrix_behind_the_pad_is_made_when_its_tab_first_comes_to_the_front(qtbot):
+    w = _window(qtbot, "Accurate digits")
+    assert w.confusionDock.widget() is None  # a tab behind the pad: not counted at start
+    seen = []
+    w.confusionDock.visibilityChanged.connect(
+        lambda shown: seen.append((shown, w.confusionDock.widget() is not None)))
+    w.confusionDock.raise_()
+    assert seen and all(has_widget for shown, has_widget in seen if shown)
+    view = w.confusionDock.widget().widget()
+    assert view is w.confusionMatrix and view.geometry().size() == w.confusionDock.widget().size()
+    data = w.session.dataset
+    assert view.matrix.total == len(data.X_test)
+
+
+def test_the_confusion_matrix_is_found_by_name_before_it_was_made(qtbot):
+    w = _window(qtbot, "Accurate digits")
+    assert w.findChild(QWidget, "confusionMatrix") is w.confusionMatrix
+
