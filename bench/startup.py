@@ -34,6 +34,7 @@ BYTECODE = Path(tempfile.gettempdir()) / "nn-playground-bench-bytecode"
 # launch (the order matters: PySide6 inspects the source of every module imported after it).
 APP = r"""
 import sys
+import time
 import main
 import playground.app
 
@@ -43,17 +44,18 @@ def until_first_frame(window):
     from PySide6.QtWidgets import QApplication
     real_close_on_ctrl_c(window)
     app = QApplication.instance()  # the window is shown; the first queued call runs after its paint
-    QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
+    QTimer.singleShot(0, lambda: (print("shown", time.process_time(), flush=True), app.quit()))
 playground.app.close_on_ctrl_c = until_first_frame
 sys.exit(main.main([]))
 """
 
 FLOOR = r"""
+import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication([])
 w = QMainWindow(); w.resize(1200, 800); w.show()
-QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
+QTimer.singleShot(0, lambda: (print("shown", time.process_time(), flush=True), app.quit()))
 app.exec()
 """
 
@@ -95,21 +97,23 @@ def environment(home: Path, bytecode: bool) -> dict[str, str]:
     return env
 
 
-def launch(code: str, env: dict[str, str]) -> tuple[float, float]:
-    """(seconds until the first frame was shown, seconds until the process had exited). The clock stops
-    when the child says "shown"; its exit (Python tearing down a few thousand Qt objects) comes after."""
+def launch(code: str, env: dict[str, str]) -> tuple[float, float, float]:
+    """(seconds until the first frame was shown, seconds until the process had exited, the child's CPU
+    seconds until shown: all its threads, interpreter start included). The clock stops when the child
+    says "shown"; its exit (Python tearing down a few thousand Qt objects) comes after. The CPU time
+    varies far less than the wall time when other work shares the cores."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-    shown = None
+    shown = cpu = None
     for line in child.stdout:
         if line.startswith("shown"):
-            shown = time.perf_counter() - start
+            shown, cpu = time.perf_counter() - start, float(line.split()[1])
     _, err = child.communicate(timeout=120)
     exited = time.perf_counter() - start
     if shown is None:
         raise SystemExit(f"the window did not show:\n{err[-2000:]}")
-    return shown, exited
+    return shown, exited, cpu
 
 
 def summary(name: str, times: list[float]) -> str:
@@ -125,12 +129,15 @@ def main() -> None:
         cached, uncached = environment(Path(tmp), True), environment(Path(tmp), False)
         launch(APP, cached)  # writes the bytecode cache (once) and warms the file cache
         launch(FLOOR, cached)
-        app, exits, floor, compiled = [], [], [], []
+        app, exits, app_cpu, floor, floor_cpu, compiled = [], [], [], [], [], []
         for _ in range(args.runs):
-            shown, exited = launch(APP, cached)
+            shown, exited, cpu = launch(APP, cached)
             app.append(shown)
             exits.append(exited)
-            floor.append(launch(FLOOR, cached)[0])
+            app_cpu.append(cpu)
+            shown, _, cpu = launch(FLOOR, cached)
+            floor.append(shown)
+            floor_cpu.append(cpu)
             compiled.append(launch(APP, uncached)[0])
         breakdown = subprocess.run([sys.executable, "-c", BREAKDOWN], cwd=ROOT, env=cached,
                                    capture_output=True, text=True, timeout=120)
@@ -140,6 +147,8 @@ def main() -> None:
     print(f"the app's own share: {(a - f) * 1000:.0f} ms")
     print(summary("the same launch without a bytecode cache (every module compiled)", compiled))
     print(summary("launch until the process had exited again (its exit included)", exits))
+    print(summary("CPU time until shown, the app", app_cpu))
+    print(summary("CPU time until shown, the floor", floor_cpu))
     print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n\nwhere it goes (one run):")
     print(breakdown.stdout or breakdown.stderr[-2000:])
 
