@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+ORGANIZATION = "NeuralNetworkPlayground"  # with help_text.APPLICATION: where QSettings keeps the layout
 SMALLEST, LARGEST = (1024, 600), (7680, 4320)  # --size: a netbook up to an 8K screen
 NO_DISPLAY_MESSAGE = (
     "Neural Network Playground needs a display to open its window, and none was found\n"
@@ -127,7 +128,7 @@ def style_application(app) -> None:
 def make_application(argv0: str = "nn-playground"):
     from PySide6.QtWidgets import QApplication
 
-    from playground.main_window import APPLICATION, ORGANIZATION
+    from playground.help_text import APPLICATION
     from playground.qt_refcount_fix import apply_guard
 
     apply_guard()  # before the views make their thousands of Qt calls (see qt_refcount_fix)

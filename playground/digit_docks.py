@@ -15,7 +15,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from playground.docks import DockLayout, add_dock, scrolled
+from playground.docks import DockLayout, MadeOnFirstShow, add_dock, scrolled
 from playground.screen_fit import available_area
 from playground.session import Session
 from playground.views.digits.confusion_view import ConfusionMatrixView
@@ -60,9 +60,10 @@ class DigitDocks:
         column.addWidget(self.browser, 1)
         column.addWidget(self.fineTune)
         self.mine = add_dock(window, "myDigitsDock", "My digits", scrolled(mine, "myDigitsScroll"), area)
-        self.confusion = ConfusionMatrixView(session)
-        self.confusionDock = add_dock(window, "confusionDock", "Confusion matrix",
-                                      scrolled(self.confusion, "confusionScroll"), area)
+        # a tab behind the pad at start: its view (a pass over the test set) is made when it first shows
+        self.confusionDock = add_dock(window, "confusionDock", "Confusion matrix", None, area)
+        self.confusion_part = MadeOnFirstShow(self.confusionDock, self._make_confusion,
+                                              lambda view: scrolled(view, "confusionScroll"), tab=True)
         window.tabifyDockWidget(docks.digits, self.mine)
         window.tabifyDockWidget(self.mine, self.confusionDock)
         if self.saliencyDock is not None:
@@ -73,12 +74,21 @@ class DigitDocks:
             dock.toggleViewAction().triggered.connect(
                 lambda on, d=dock: (self._closed.discard if on else self._closed.add)(d.objectName()))
 
-        self.confusion.cellClicked.connect(self.show_cell)
         # a tab behind another is "visible" to Qt; its dock says when it comes to the front
         self.confusionDock.visibilityChanged.connect(lambda shown: shown and self.confusion.catch_up())
         self.fineTune.tuned.connect(self.adopt)
         session.structureChanged.connect(lambda: self.fit_data(session.dataset.is_image))
         self.fit_data(session.dataset.is_image)
+
+    @property
+    def confusion(self) -> ConfusionMatrixView:
+        """The confusion matrix, made the first time it is shown or asked for."""
+        return self.confusion_part.get()
+
+    def _make_confusion(self) -> ConfusionMatrixView:
+        view = ConfusionMatrixView(self._session)
+        view.cellClicked.connect(self.show_cell)
+        return view
 
     def all(self) -> list[QDockWidget]:
         """In the View menu's order."""

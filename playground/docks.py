@@ -6,6 +6,8 @@ moves docks, nothing here knows what a view shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
@@ -29,10 +31,11 @@ def default_size() -> tuple[int, int]:
     return min(DEFAULT_SIZE[0], int(0.95 * room.width())), min(DEFAULT_SIZE[1], int(0.92 * room.height()))
 
 
-def add_dock(window: QMainWindow, name: str, title: str, widget: QWidget, area) -> QDockWidget:
+def add_dock(window: QMainWindow, name: str, title: str, widget: QWidget | None, area) -> QDockWidget:
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
-    dock.setWidget(widget)
+    if widget is not None:
+        dock.setWidget(widget)
     window.addDockWidget(area, dock)
     return dock
 
@@ -59,11 +62,39 @@ def lab_rect(frame: QRect, screen: QRect) -> QRect:
     return QRect(top_left.x(), top_left.y(), width, height)
 
 
+class MadeOnFirstShow:
+    """A dock whose widget is made the first time the dock shows, or the widget is asked for (`get()`):
+    a view hidden at start costs nothing until it is wanted. The dock never paints empty: it becomes
+    visible (shown, or its tab raised) before its first paint, and a hidden dock's action is toggled on
+    before it shows (so its widget is there for the layout too). A tab behind another is not hidden
+    (`tab=True`): it is made only when it comes to the front."""
+
+    def __init__(self, dock: QDockWidget, make: Callable[[], QWidget],
+                 wrap: Callable[[QWidget], QWidget] | None = None, tab: bool = False):
+        self.dock, self._make, self._wrap = dock, make, wrap
+        self.widget: QWidget | None = None
+        if not tab:
+            dock.toggleViewAction().toggled.connect(lambda on: on and self.get())
+        dock.visibilityChanged.connect(lambda shown: shown and self.get())
+
+    @property
+    def made(self) -> bool:
+        return self.widget is not None
+
+    def get(self) -> QWidget:
+        if self.widget is None:
+            self.widget = self._make()
+            self.dock.setWidget(self.widget if self._wrap is None else self._wrap(self.widget))
+        return self.widget
+
+
 class DockLayout:
     """The window's docks and their geometry. Attributes name the docks (window.xxxDock aliases them)."""
 
     def __init__(self, window: QMainWindow, controls: QWidget, inspector: QWidget, digits: QWidget,
-                 boundary: QWidget, cost: QWidget, lab: QWidget):
+                 boundary: QWidget, cost: QWidget, make_lab: Callable[[], QWidget]):
+        """`make_lab()` makes the neuron lab's widget: called once, the first time the lab is shown or
+        asked for (`lab_widget()`). It is hidden at start and needs networkx (~0.1 s to import)."""
         self.window = window
         window.setDockNestingEnabled(True)
         # the right column (inspector or digit pad, and the decision boundary) runs the full height;
@@ -85,14 +116,16 @@ class DockLayout:
         self.cost = add_dock(window, "costDock", "Cost", cost, area.BottomDockWidgetArea)
         # The lab needs room to be read: it opens as its own floating window (placed by show_lab), and
         # docks as a tab beside the cost if its title bar is double-clicked.
-        self.lab = add_dock(window, "labDock", "Neuron lab", scrolled(lab, "labScroll"),
-                            area.BottomDockWidgetArea)
+        self.lab = add_dock(window, "labDock", "Neuron lab", None, area.BottomDockWidgetArea)
         window.splitDockWidget(self.inspector, self.boundary, Qt.Orientation.Vertical)
         window.tabifyDockWidget(self.inspector, self.digits)
         window.tabifyDockWidget(self.cost, self.lab)
         self.lab.hide()
         self.lab.setFloating(True)
         self.lab_placed = False
+        # made when its action is toggled on, before the dock shows (by the View menu, the toolbar, a
+        # show() or a restored layout), so the dock opens with it laid out
+        self.lab_part = MadeOnFirstShow(self.lab, make_lab, lambda lab: scrolled(lab, "labScroll"))
         self.lab.visibilityChanged.connect(self._lab_visibility)
         # docked (its title double-clicked): a row tall enough for the graph, not the cost plot's strip
         self.lab.topLevelChanged.connect(
@@ -155,8 +188,13 @@ class DockLayout:
         self.inspector.raise_()
 
     # ------------------------------------------------------------------ the lab
+    def lab_widget(self) -> QWidget:
+        """The neuron lab's widget, made (and put in its dock) the first time it is needed."""
+        return self.lab_part.get()
+
     def show_lab(self) -> None:
         """Show the neuron lab big enough to read: floating over the window unless docked roomily."""
+        self.lab_widget()
         dock = self.lab
         if not dock.isFloating() and not dock.isHidden() and (
                 dock.width() < LAB_READABLE[0] or dock.height() < LAB_READABLE[1]):
@@ -185,7 +223,8 @@ class DockLayout:
 
     def _graph_in_sight(self) -> None:
         """A docked lab shorter than its controls and graph: scroll its graph into sight."""
-        scroll, graph = self.lab.widget(), getattr(self.lab.widget().widget(), "graphView", None)
+        scroll = self.lab.widget()
+        graph = getattr(scroll.widget(), "graphView", None) if scroll is not None else None
         if graph is not None and not self.lab.isFloating():
             top = graph.mapTo(scroll.widget(), graph.rect().topLeft()).y()
             scroll.verticalScrollBar().setValue(top - 4)  # (as far as the bar goes)

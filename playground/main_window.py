@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.app import ORGANIZATION
 from playground.damaged_download import offer_repair
 from playground.digit_docks import DigitDocks
 from playground.docks import LAB_READABLE, LAB_SIZE, LAYOUT_VERSION, DockLayout, default_size
@@ -34,7 +35,6 @@ from playground.views.controls import Controls
 from playground.views.data_panel import DataPanel
 from playground.views.digits.digit_pad import DigitPanel
 from playground.views.inspector.inspector import NeuronInspector
-from playground.views.lab.neuron_lab import NeuronLab
 from playground.views.network.network_view import NetworkView
 from playground.views.plots.boundary import BoundaryView
 from playground.views.plots.cost_curve import CostCurve
@@ -44,7 +44,6 @@ from playground.views.run_speed import RunSpeedControl
 from playground.views.sample_browser import SampleBrowser
 from playground.walk_actions import WalkthroughActions
 
-ORGANIZATION = "NeuralNetworkPlayground"
 # app.py and tests import these names from here, as before the docks and words had their own modules
 __all__ = ["APPLICATION", "LAB_READABLE", "LAB_SIZE", "LAYOUT_VERSION", "ORGANIZATION", "MainWindow",
            "settings"]
@@ -82,11 +81,10 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         self.controls = Controls(session)
         self.inspector = NeuronInspector(session)
         self.digitPanel = DigitPanel(session)
-        self.lab = NeuronLab(session)
         self.costPlot = CostPlot(session)
         self.boundary = BoundaryView(session)
         self.docks = DockLayout(self, self.controls, self.inspector, self.digitPanel, self.boundary,
-                                self.costPlot, self.lab)
+                                self.costPlot, self._make_lab)
         d = self.docks
         self.controlsDock, self.inspectorDock, self.digitsDock = d.controls, d.inspector, d.digits
         self.boundaryDock, self.costDock, self.labDock = d.boundary, d.cost, d.lab
@@ -99,7 +97,6 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         # your handwriting (My digits, fine-tuning), saliency and the confusion matrix (digit_docks.py)
         self.digitDocks = DigitDocks(self, self.docks, session, self.digitPanel, self.sampleBrowser)
         self.myDigitsDock, self.confusionDock = self.digitDocks.mine, self.digitDocks.confusionDock
-        self.confusionMatrix = self.digitDocks.confusion
 
         self._build_toolbar()
         self._build_menus()
@@ -130,7 +127,6 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
             self._layout_restored = self.restoreState(state, LAYOUT_VERSION)
             self.docks.lab_placed = self._layout_restored
         self._sync_preset_menu()
-        self._measure_baseline()
         self.docks.fit_data(session.dataset.is_image, session.selected is not None)
         self.planeDocks.fit_data(session.is_plane)
         self._update_counters()
@@ -159,6 +155,39 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
             "click a neuron to inspect it."), 15000)
 
     # ------------------------------------------------------------------ building
+    @property
+    def lab(self):
+        """The neuron lab (a NeuronLab): made the first time it is shown or asked for, as it is hidden at
+        start and imports networkx (0.1-0.3 s)."""
+        return self.docks.lab_widget()
+
+    def findChild(self, kind, name: str = "", options=Qt.FindChildOption.FindChildrenRecursively):
+        """QObject.findChild, which also finds the widgets of the parts made on first use (the neuron lab,
+        with `graphView`; the confusion matrix): a name not found makes them, and is looked for again."""
+        found = super().findChild(kind, name, options)
+        later = [part for part in self._made_on_first_show() if not part.made]
+        if found is None and name and later:
+            for part in later:
+                part.get()
+            found = super().findChild(kind, name, options)
+        return found
+
+    def _made_on_first_show(self):
+        return [self.docks.lab_part, self.digitDocks.confusion_part]
+
+    @property
+    def confusionMatrix(self):
+        """The confusion matrix (a ConfusionMatrixView): made when its tab first shows or it is asked for."""
+        return self.digitDocks.confusion
+
+    def _make_lab(self):
+        from playground.views.lab.neuron_lab import NeuronLab
+
+        lab = NeuronLab(self.session)
+        if hasattr(self, "numberBoxKeys"):  # (made in __init__ after the layout is restored)
+            self.numberBoxKeys.guard(lab)
+        return lab
+
     def _build_toolbar(self) -> None:
         bar = self.addToolBar("Training")
         bar.setObjectName("trainingToolbar")
@@ -358,6 +387,8 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
             self._update_counters()
 
     def _update_counters(self) -> None:
+        """The step counter, the progress bar and the status readout (which measures the test figures:
+        a pass over the test set, so it is the one place that does)."""
         s = self.session
         self.counterLabel.setText(f"step {s.steps:,} · epoch {s.epoch_progress:.2f}")
         fraction, _eta, text = s.progress()
@@ -380,7 +411,6 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
     def _on_structure(self) -> None:
         if describes_another_network(self.statusBar().currentMessage(), self.session.network.sizes):
             self.statusBar().clearMessage()  # "a 2-2-1 network" after the layers were edited
-        self._measure_baseline()
         self.docks.fit_data(self.session.dataset.is_image, self.session.selected is not None)
         self.planeDocks.fit_data(self.session.is_plane)
         self._update_counters()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QToolBar
 
 from playground.icons import step_slowly_icon
+from playground.views.lab.cost_graph import fits as cost_graph_fits
 
 
 class WalkthroughActions:
@@ -52,7 +53,8 @@ class WalkthroughActions:
         self.stepSlowlyAction.setCheckable(True)
         self.wholeCostAction = self._add(menu, "Whole cost in the lab", self.show_whole_cost, None,
                                          "wholeCostAction")
-        self.wholeCostAction.setToolTip(self.lab.costButton.toolTip())
+        self.wholeCostAction.setToolTip("During Step slowly (small networks only): the step's whole cost "
+                                        "as one graph in the neuron lab, with its backward done.")
         self.session.walkthroughChanged.connect(self._on_walkthrough)
         self._on_walkthrough()
 
@@ -78,7 +80,8 @@ class WalkthroughActions:
         for action in (self.nextPhaseAction, self.previousPhaseAction, self.leaveWalkthroughAction):
             action.setEnabled(active)
         self.stepSlowlyAction.setChecked(active)
-        self.wholeCostAction.setEnabled(self.lab.costButton.isEnabled())
+        # as the lab's own Whole cost button (asked here without the lab, which is made on first use)
+        self.wholeCostAction.setEnabled(active and cost_graph_fits(self.session.network))
         self.stepAction.setEnabled(not active and not self.session.running)
         self.runAction.setEnabled(not active)
         if active:

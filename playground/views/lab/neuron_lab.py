@@ -165,6 +165,7 @@ class NeuronLab(WholeCostMixin, ExportMixin, QWidget):
         session.walkthroughChanged.connect(self._on_walkthrough)
         session.structureChanged.connect(self._forget_cost)
         self._session = session
+        self._on_walkthrough()  # made during Step slowly (the window makes it when first shown): offer it
 
     # ---- following the Session ---------------------------------------------------------------------
     def explain(self, layer: int, index: int) -> None:
