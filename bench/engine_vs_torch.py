@@ -1,7 +1,7 @@
 """Network training against PyTorch on the CPU, same MLPs, same batches. Prints figures; asserts nothing.
 
     pip install torch==2.13.0     # benchmark-only (the CPU build): never an app or test dependency
-    python bench/engine_vs_torch.py [--threads 1 2]
+    python bench/engine_vs_torch.py [--threads 1 2] [--repeats 3]
 
 For 784-32-10 (batch 16), 784-128-10 (batch 64) and 784-512-10 (batch 256), ReLU hidden layer,
 softmax output, cross-entropy, plain SGD (lr 0.05), float32, on batches of the bundled digits:
@@ -12,12 +12,18 @@ softmax output, cross-entropy, plain SGD (lr 0.05), float32, on batches of the b
 * the limit: the matrix products one step needs, alone, at the same shapes with numpy's BLAS
   (forward a·Wᵀ per layer; backward δᵀ·a per layer and δ·W for every layer but the first, which no
   one needs for the input), written into preallocated arrays. "of limit" = products / full step.
+  These are exactly the five products PyTorch computes for the same step (torch.profiler: two addmm
+  forward, then mm for dW2, for δ2·W2 and for dW1; none for the input, which needs no gradient).
 
-BLAS threads are pinned on both sides (engine.threads.blas_threads, torch.set_num_threads). The machine
-is shared: each figure is the median of several rounds, the two sides alternating within a round;
-"best-of" is the speed-up of the two fastest rounds (the figure least disturbed by other programs
-when the cores are busy). Both sides are checked to compute the same costs (they train the same
-weights the same way).
+BLAS threads are pinned on both sides (engine.threads.blas_threads, torch.set_num_threads) and printed
+as each library reports them. The machine is shared: each figure is the median of several rounds, the
+two sides alternating within a round; "best-of" is the speed-up of the two fastest rounds (the figure
+least disturbed by other programs when the cores are busy); with --repeats the whole table runs again
+and a last table gives the medians of the repeats. The load average is printed before and after.
+Both sides are checked to compute the same costs (they train the same weights the same way).
+
+The header names each side's BLAS and the kernels it runs: numpy's OpenBLAS picks its kernels from
+the CPU (OPENBLAS_CORETYPE overrides that choice), PyTorch's CPU build brings MKL/oneDNN.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_info
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -98,6 +105,26 @@ def matmul_run(arrays, data) -> None:
         np.matmul(d1.T, X, out=g1)  # dW1 = δ1ᵀ·x
 
 
+def numpy_blas(detail: bool = True) -> str:
+    """numpy's BLAS as threadpoolctl finds it now: library, version, kernels, threads."""
+    found = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    if not found:
+        return "numpy BLAS unknown"
+    info = found[0]
+    arch = f", {info['architecture']} kernels" if detail and info.get("architecture") else ""
+    name = f"{info.get('internal_api', '?')} {info.get('version', '?')}"
+    return f"{name}{arch}, {info['num_threads']} thread(s)"
+
+
+def torch_blas() -> str:
+    mkl = "MKL" if torch.backends.mkl.is_available() else "no MKL"
+    return f"{mkl}, {torch.backends.cpu.get_cpu_capability()} kernels, {torch.get_num_threads()} thread(s)"
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def measure(hidden: int, batch: int, threads: int, rounds: int) -> dict:
     data = batches(batch)
     torch_data = [(torch.from_numpy(X), torch.from_numpy(Y.argmax(axis=1))) for X, Y in data]
@@ -109,6 +136,7 @@ def measure(hidden: int, batch: int, threads: int, rounds: int) -> dict:
     times = {"engine": [], "torch": [], "matmul": []}
     torch.set_num_threads(threads)
     with blas_threads(threads):
+        pinned = (numpy_blas(detail=False), torch_blas())
         engine_costs = engine_run(net, data)  # warm up, and the same first steps on both sides
         torch_costs = torch_run(model, opt, loss_fn, torch_data)
         for _ in range(rounds):
@@ -122,30 +150,51 @@ def measure(hidden: int, batch: int, threads: int, rounds: int) -> dict:
                 times[name].append((time.perf_counter() - start) / len(data))
     diff = max(abs(a - b) / b for a, b in zip(engine_costs, torch_costs, strict=True))
     best = {f"best {name}": min(t) for name, t in times.items()}
-    return {name: statistics.median(t) for name, t in times.items()} | best | {"diff": diff}
+    return {name: statistics.median(t) for name, t in times.items()} | best | {"diff": diff, "pinned": pinned}
+
+
+def print_table(results: dict) -> None:
+    print(f"{'network':<12}{'batch':>6}{'threads':>8}{'engine':>10}{'torch':>10}{'speed-up':>10}"
+          f"{'products':>10}{'of limit':>10}{'best-of':>9}{'same costs':>12}")
+    for (threads, hidden, batch), r in results.items():
+        print(
+            f"784-{hidden}-10{'':<{5 - len(str(hidden))}}{batch:>6}{threads:>8}"
+            f"{r['engine'] * 1e6:>8.0f}µs{r['torch'] * 1e6:>8.0f}µs{r['torch'] / r['engine']:>9.2f}x"
+            f"{r['matmul'] * 1e6:>8.0f}µs{r['matmul'] / r['engine']:>10.0%}"
+            f"{r['best torch'] / r['best engine']:>8.2f}x{r['diff']:>12.1e}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=1, help="run the whole table this many times")
     args = parser.parse_args()
     machine = platform.processor() or platform.machine()
     print(f"{machine}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}, "
           f"torch {torch.__version__}")
+    print(f"numpy's BLAS: {numpy_blas()}; torch: {torch_blas()} (outside the runs)")
     print(f"float32, SGD lr {LR}, cross-entropy, {N_BATCHES} batches of bundled digits; "
-          f"medians of {args.rounds} rounds\n")
-    print(f"{'network':<12}{'batch':>6}{'threads':>8}{'engine':>10}{'torch':>10}{'speed-up':>10}"
-          f"{'products':>10}{'of limit':>10}{'best-of':>9}{'same costs':>12}")
-    for threads in args.threads:
-        for hidden, batch in SIZES:
-            r = measure(hidden, batch, threads, args.rounds)
-            print(
-                f"784-{hidden}-10{'':<{5 - len(str(hidden))}}{batch:>6}{threads:>8}"
-                f"{r['engine'] * 1e6:>8.0f}µs{r['torch'] * 1e6:>8.0f}µs{r['torch'] / r['engine']:>9.2f}x"
-                f"{r['matmul'] * 1e6:>8.0f}µs{r['matmul'] / r['engine']:>10.0%}"
-                f"{r['best torch'] / r['best engine']:>8.2f}x{r['diff']:>12.1e}"
-            )
+          f"medians of {args.rounds} rounds")
+    print("products = the five matrix products of a step alone (2 forward, dW2, δ2·W2, dW1; none for the "
+          "input),\n           the same five PyTorch computes; of limit = products / engine step")
+    repeats: list[dict] = []
+    for repeat in range(1, args.repeats + 1):
+        print(f"\nrepeat {repeat}/{args.repeats}, {load()}")
+        results = {}
+        for threads in args.threads:
+            for hidden, batch in SIZES:
+                results[threads, hidden, batch] = r = measure(hidden, batch, threads, args.rounds)
+                if hidden == SIZES[0][0]:
+                    print(f"  {threads} thread(s) pinned: numpy {r['pinned'][0]}; torch {r['pinned'][1]}")
+        print_table(results)
+        repeats.append(results)
+    print(f"\n{load()}")
+    if args.repeats > 1:
+        print(f"\nmedians of the {args.repeats} repeats:")
+        print_table({key: {name: statistics.median(rep[key][name] for rep in repeats)
+                           for name in repeats[0][key] if name != "pinned"} for key in repeats[0]})
     print("\ntargets: engine >= 1.3x torch at every size (aim 1.5x); "
           "the largest size >= 95% of its products' time")
 

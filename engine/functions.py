@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -67,7 +68,16 @@ def sigmoid_derivative(z, a):
 
 def relu(z, out=None):
     z = _as_float_array(z)
-    return np.maximum(z, 0.0, out=out)
+    return np.maximum(z, _zeros(z.shape[-1:], z.dtype), out=out)
+
+
+@lru_cache(maxsize=32)
+def _zeros(shape: tuple, dtype: np.dtype) -> np.ndarray:
+    """A read-only row of zeros. relu takes its maximum with one, not with the number 0: numpy runs
+    array-with-array in wide vector steps but array-with-scalar one number at a time (3x slower)."""
+    zeros = np.zeros(shape, dtype)
+    zeros.flags.writeable = False
+    return zeros
 
 
 def relu_derivative(z, a):
@@ -105,6 +115,26 @@ def softmax(z, out=None):
     np.exp(e, out=e)
     e /= e.sum(axis=-1, keepdims=True)
     return e
+
+
+def softmax_cross_entropy(z, y, out=None) -> tuple[np.ndarray, float]:
+    """softmax(z) (the same numbers, into `out` if given) and the cross-entropy of y against it, from
+    one exp: −Σ y·log a / n with log a = (z − max z) − log Σ e^(z − max z), so no log of a saturated a.
+
+    The sums behind the cost run in float64, as in cross_entropy; the two agree to float32 rounding.
+    """
+    z = _as_float_array(z)
+    n = z.shape[0] if z.ndim > 1 else 1
+    big = np.finfo(z.dtype).max / 4
+    e = np.asarray(_clip(z, -big, big, out=out))
+    e -= e.max(axis=-1, keepdims=True)  # z − max z, the log-softmax before its last term
+    y_dot_shifted = np.einsum("i,i->", np.ravel(y), e.ravel(), dtype=np.float64)
+    np.maximum(e, -_limit(z), out=e)
+    np.exp(e, out=e)
+    log_sums = np.log(e.sum(axis=-1, dtype=np.float64))
+    cost = (np.dot(np.sum(y, axis=-1, dtype=np.float64), log_sums) - y_dot_shifted) / n
+    e /= e.sum(axis=-1, keepdims=True)
+    return e, float(cost)
 
 
 def softmax_backward(a, grad_a):
@@ -210,11 +240,12 @@ def mse_per_sample(a, y) -> np.ndarray:
     return np.einsum("...k,...k->...", d, d)
 
 
-def mse_grad(a, y, out=None):
-    """dC/da of mse."""
+def mse_grad(a, y, out=None, scale: float = 1.0):
+    """dC/da of mse (times `scale`: Network.step passes the learning rate, so every gradient behind it
+    comes out already multiplied by it)."""
     n = a.shape[0] if a.ndim > 1 else 1
     d = np.subtract(a, y, out=out)
-    d *= 2.0 / n
+    d *= 2.0 * scale / n
     return d
 
 
@@ -244,15 +275,16 @@ def sample_costs(cost: str, z, a, y, output: str) -> np.ndarray:
     return cross_entropy_per_sample(z, y, output)
 
 
-def cross_entropy_grad_z(a, y, out=None):
-    """dC/dz of cross-entropy for softmax and for sigmoid outputs alike: (a − y) / n.
+def cross_entropy_grad_z(a, y, out=None, scale: float = 1.0):
+    """dC/dz of cross-entropy for softmax and for sigmoid outputs alike: (a − y) / n (times `scale`,
+    as in mse_grad).
 
     The output's own derivative cancels against the log's, which is why these pairs are the usual ones
     (and why the network never forms softmax's Jacobian for them: this is the fused gradient).
     """
     n = a.shape[0] if a.ndim > 1 else 1
     d = np.subtract(a, y, out=out)
-    d *= 1.0 / n
+    d *= scale / n
     return d
 
 

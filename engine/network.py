@@ -12,7 +12,11 @@ edited in place by sliders and optimisers; nothing here replaces them (so a view
 Speed: `gradients` and `step` write the forward pass and the δs (and `step` its gradients) into
 arrays made once per thread and batch size and reused on every call, so a training step allocates
 next to nothing; what they return is always fresh. `backprop` and `backward_steps` return everything
-they compute, so they use new arrays. The numbers are the same either way, bit for bit.
+they compute, so they use new arrays. The numbers are the same either way, bit for bit. A softmax
+output with cross-entropy computes its cost from the softmax's own exp (F.softmax_cross_entropy).
+`step` starts the backward pass from lr·δ(L), so every gradient comes out already times lr and the
+update is one subtraction per array (the same numbers as `update` to float rounding). The matrix
+products are the ones a step needs and no more: none for dC/d(input).
 
 Backprop (`backward_steps`, the one implementation; `gradients`, `backprop` and `step` build on it)
 walks the same layers backwards with δ(l) = dC/dz(l):
@@ -55,6 +59,7 @@ class _Workspace:
         self.delta = [np.empty((n, s), dtype) for s in sizes[1:]]
         self.dW = [np.empty((n_out, n_in), dtype) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
         self.db = [np.empty(s, dtype) for s in sizes[1:]]
+        self.ones = np.ones(n, dtype)  # db = ones · δ: a matrix-vector product, faster than np.sum
 
 
 @dataclass(frozen=True)
@@ -212,20 +217,40 @@ class Network:
             return [z[0] for z in zs], [a[0] for a in acts]
         return zs, acts
 
+    def _weighted_sum(self, l: int, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """z(l) = a(l−1)·W(l−1)ᵀ + b(l−1): every neuron, every sample (Wᵀ is a view: BLAS reads W as is)."""
+        z = np.matmul(a, self.weights[l - 1].T, out=out)
+        z += self.biases[l - 1]
+        return z
+
     def _trace(
-        self, X: np.ndarray, work: _Workspace | None = None
+        self, X: np.ndarray, work: _Workspace | None = None, last: int | None = None
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """The forward pass; with `work`, written into its arrays instead of new ones."""
+        """The forward pass up to layer `last` (default: the output layer); with `work`, written into its
+        arrays instead of new ones."""
         zs: list[np.ndarray] = []
         acts = [X]
         a = X
-        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True), start=1):
-            z = np.matmul(a, w.T, out=None if work is None else work.z[l - 1])  # every neuron, every sample
-            z += b
+        for l in range(1, (self.n_layers if last is None else last) + 1):
+            z = self._weighted_sum(l, a, None if work is None else work.z[l - 1])
             a = F.ACTIVATIONS[self.layer_activation(l)].f(z, out=None if work is None else work.a[l - 1])
             zs.append(z)
             acts.append(a)
         return zs, acts
+
+    def _trace_and_cost(
+        self, X: np.ndarray, Y: np.ndarray, cost: str, work: _Workspace | None = None
+    ) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+        """The forward pass and the cost of the batch. A softmax output with cross-entropy shares one
+        exp between the two (the softmax's numbers are the same as without)."""
+        if cost != "cross_entropy" or self.output != "softmax":
+            zs, acts = self._trace(X, work)
+            return zs, acts, self._cost_from(zs[-1], acts[-1], Y, cost)
+        L = self.n_layers
+        zs, acts = self._trace(X, work, last=L - 1)
+        z = self._weighted_sum(L, acts[-1], None if work is None else work.z[L - 1])
+        a, value = F.softmax_cross_entropy(z, Y, out=None if work is None else work.a[L - 1])
+        return zs + [z], acts + [a], value
 
     def _workspace(self, n: int) -> _Workspace:
         """This thread's arrays for batches of n samples (a thread of its own: the window may compute
@@ -296,16 +321,16 @@ class Network:
     def cost(self, X, Y, cost: str = "mse") -> float:
         """The average cost over the samples (see engine.functions for the formulas)."""
         X, Y = self._batch(X, Y, cost)
-        zs, acts = self._trace(X)
-        return self._cost_from(zs[-1], acts[-1], Y, cost)
+        return self._trace_and_cost(X, Y, cost)[2]
 
     def _output_delta(
-        self, z_out: np.ndarray, a_out: np.ndarray, Y: np.ndarray, cost: str, out: np.ndarray | None = None
+        self, z_out: np.ndarray, a_out: np.ndarray, Y: np.ndarray, cost: str, out: np.ndarray | None = None,
+        scale: float = 1.0,
     ) -> np.ndarray:
-        """δ(L) = dC/dz of the output layer (into `out` if given)."""
+        """δ(L) = dC/dz of the output layer (into `out` if given), times `scale`."""
         if cost == "cross_entropy":
-            return F.cross_entropy_grad_z(a_out, Y, out=out)  # softmax and sigmoid alike: (a − y) / n
-        grad_a = F.mse_grad(a_out, Y, out=out)
+            return F.cross_entropy_grad_z(a_out, Y, out=out, scale=scale)  # softmax, sigmoid: (a − y) / n
+        grad_a = F.mse_grad(a_out, Y, out=out, scale=scale)
         if F.ACTIVATIONS[self.output].elementwise:
             return F.times_derivative(self.output, grad_a, z_out, a_out)
         delta = F.softmax_backward(a_out, grad_a)  # exact: the full Jacobian, not its diagonal
@@ -322,9 +347,11 @@ class Network:
 
         With `work`, the δs go into its arrays; with into_work as well, dW and db too."""
         grads = work if into_work else None
+        ones = np.ones(delta.shape[0], delta.dtype) if work is None else work.ones
         for l in range(self.n_layers, 0, -1):
+            # δᵀ is a view, as Wᵀ above: BLAS multiplies transposed without copying
             dW = np.matmul(delta.T, acts[l - 1], out=None if grads is None else grads.dW[l - 1])
-            db = np.sum(delta, axis=0, out=None if grads is None else grads.db[l - 1])
+            db = np.matmul(ones, delta, out=None if grads is None else grads.db[l - 1])
             yield BackwardStep(l, delta, dW, db)
             if l > 1:  # δ(l−1) = (δ(l) · W(l)) ⊙ f'(z(l−1)); the input layer needs no δ
                 delta = np.matmul(delta, self.weights[l - 1], out=None if work is None else work.delta[l - 2])
@@ -346,14 +373,14 @@ class Network:
     def backprop(self, X, Y, cost: str = "mse") -> Backprop:
         """One step of learning laid open: the forward pass (zs, activations), the cost, the output error
         a − y, and the backward pass (`steps`, output layer first). `update(bp.dW, bp.db, lr)` then does
-        exactly what `step(X, Y, lr, cost)` does."""
+        what `step(X, Y, lr, cost)` does (to float rounding: step multiplies by lr before the products)."""
         X, Y = self._batch(X, Y, cost)
-        zs, acts = self._trace(X)
+        zs, acts, value = self._trace_and_cost(X, Y, cost)
         delta = self._output_delta(zs[-1], acts[-1], Y, cost)
         return Backprop(
             zs=zs,
             activations=acts,
-            cost=self._cost_from(zs[-1], acts[-1], Y, cost),
+            cost=value,
             output_error=acts[-1] - Y,
             steps=tuple(self._backward(zs, acts, delta)),
         )
@@ -367,12 +394,15 @@ class Network:
         value, steps = self._learn(X, Y, cost, into_work=False)
         return value, [s.dW for s in reversed(steps)], [s.db for s in reversed(steps)]
 
-    def _learn(self, X: np.ndarray, Y: np.ndarray, cost: str, into_work: bool) -> tuple[float, list]:
-        """Forward, cost and backward on this thread's reused arrays (into_work: the gradients too)."""
+    def _learn(
+        self, X: np.ndarray, Y: np.ndarray, cost: str, into_work: bool, scale: float = 1.0
+    ) -> tuple[float, list]:
+        """Forward, cost and backward on this thread's reused arrays (into_work: the gradients too).
+
+        The gradients come out times `scale` (backprop is linear in δ(L), so scaling it scales them all)."""
         work = self._workspace(X.shape[0])
-        zs, acts = self._trace(X, work)
-        value = self._cost_from(zs[-1], acts[-1], Y, cost)
-        delta = self._output_delta(zs[-1], acts[-1], Y, cost, out=work.delta[-1])
+        zs, acts, value = self._trace_and_cost(X, Y, cost, work)
+        delta = self._output_delta(zs[-1], acts[-1], Y, cost, out=work.delta[-1], scale=scale)
         return value, list(self._backward(zs, acts, delta, work, into_work))
 
     def update(self, dW: list[np.ndarray], db: list[np.ndarray], lr: float) -> None:
@@ -385,12 +415,11 @@ class Network:
     def step(self, X, Y, lr: float = 0.1, cost: str = "mse") -> float:
         """One plain gradient-descent step, W ← W − lr·dC/dW (in place). Returns the cost before it."""
         X, Y = self._batch(X, Y, cost)
-        value, steps = self._learn(X, Y, cost, into_work=True)
-        # what update() does, with lr·g written over the step's own gradient arrays (same numbers)
+        value, steps = self._learn(X, Y, cost, into_work=True, scale=lr)
+        # what update() does; the gradients are already lr·dW and lr·db, so one pass over each array
         for s in steps:
-            for p, g in ((self.weights[s.layer - 1], s.dW), (self.biases[s.layer - 1], s.db)):
-                g *= lr
-                p -= g
+            self.weights[s.layer - 1] -= s.dW
+            self.biases[s.layer - 1] -= s.db
         return value
 
     # --- state ---------------------------------------------------------------------------------

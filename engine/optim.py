@@ -9,6 +9,11 @@ biases: a bias only shifts a neuron, it does not make the network more wiggly.
 
 The memory an optimiser keeps (momentum's velocity, Adam's moment estimates) is matched to the arrays
 by position; `reset()` forgets it (after a divergence, say, or when the network changes shape).
+
+Speed: each update writes its intermediate results into scratch arrays made once (`out=`), in the
+order the formulas below are written, so the numbers are the ones the plain expressions give, bit for
+bit. A fresh temporary array of a big layer's size costs more than the arithmetic in it (the memory
+is new to the process every time), and the caller's gradients are never written over.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ class Optimizer:
         self.lr = lr
         self.l2 = l2
         self.t = 0  # updates done
+        self._kept_scratch: list[tuple[np.ndarray, ...]] | None = None
 
     @property
     def lr(self) -> float:
@@ -49,10 +55,21 @@ class Optimizer:
     def reset(self) -> None:
         self.t = 0
 
-    def _grad(self, p: np.ndarray, g: np.ndarray) -> np.ndarray:
+    def _grad(self, p: np.ndarray, g: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """g + l2·p for weight matrices (into `out`), g itself for biases or without L2."""
         if self._l2 and p.ndim >= 2:
-            return g + self._l2 * p
+            np.multiply(p, self._l2, out=out)
+            return np.add(g, out, out=out)
         return g
+
+    def _scratch(self, params: list[np.ndarray], count: int) -> list[tuple[np.ndarray, ...]]:
+        """`count` arrays shaped like each parameter array, made once (again if the shapes change)."""
+        kept = self._kept_scratch
+        if kept is None or len(kept) != len(params) or len(kept[0]) != count or any(
+            k[0].shape != p.shape or k[0].dtype != p.dtype for k, p in zip(kept, params, strict=True)
+        ):
+            kept = self._kept_scratch = [tuple(np.empty_like(p) for _ in range(count)) for p in params]
+        return kept
 
     def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         if len(params) != len(grads):
@@ -76,8 +93,9 @@ class SGD(Optimizer):
     name = "sgd"
 
     def _update(self, params, grads):
-        for p, g in zip(params, grads, strict=True):
-            p -= self.lr * self._grad(p, g)
+        for p, g, (s,) in zip(params, grads, self._scratch(params, 1), strict=True):
+            step = np.multiply(self._grad(p, g, out=s), self.lr, out=s)  # p −= lr · g
+            p -= step
 
 
 class Momentum(Optimizer):
@@ -100,10 +118,10 @@ class Momentum(Optimizer):
     def _update(self, params, grads):
         if self._v is None or [v.shape for v in self._v] != [p.shape for p in params]:
             self._v = [np.zeros_like(p) for p in params]
-        for p, g, v in zip(params, grads, self._v, strict=True):
+        for p, g, v, (s,) in zip(params, grads, self._v, self._scratch(params, 1), strict=True):
             v *= self.momentum
-            v += self._grad(p, g)
-            p -= self.lr * v
+            v += self._grad(p, g, out=s)
+            p -= np.multiply(v, self.lr, out=s)  # p −= lr · v
 
 
 class Adam(Optimizer):
@@ -136,13 +154,20 @@ class Adam(Optimizer):
         # the bias corrections: m and v start at 0, so early averages are too small by (1 − β^t)
         c1 = 1.0 - b1**self.t
         c2 = 1.0 - b2**self.t
-        for p, g, m, v in zip(params, grads, self._m, self._v, strict=True):
-            g = self._grad(p, g)
+        for p, g, m, v, (s, r) in zip(params, grads, self._m, self._v, self._scratch(params, 2), strict=True):
+            g = self._grad(p, g, out=r)
             m *= b1
-            m += (1.0 - b1) * g
+            m += np.multiply(g, 1.0 - b1, out=s)  # m ← β1·m + (1 − β1)·g
             v *= b2
-            v += (1.0 - b2) * (g * g)
-            p -= (self.lr / c1) * m / (np.sqrt(v / c2) + self.eps)
+            step = np.multiply(g, g, out=s)
+            step *= 1.0 - b2
+            v += step  # v ← β2·v + (1 − β2)·g²
+            step = np.multiply(m, self.lr / c1, out=s)
+            root = np.divide(v, c2, out=r)
+            np.sqrt(root, out=root)
+            root += self.eps
+            step /= root
+            p -= step  # p ← p − (lr / c1)·m / (√(v / c2) + eps)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "momentum": Momentum, "adam": Adam}

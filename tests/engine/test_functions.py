@@ -163,3 +163,47 @@ def test_times_derivative_is_grad_times_df_in_place(name):
     np.testing.assert_array_equal(grad, expected)
     if name == "relu":
         assert list(grad[0]) == [0.0, 0.0, 0.0, -0.25, 4.0]
+
+
+# --- the fused softmax + cross-entropy (Network's cost and step use it) ---------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_cross_entropy_is_softmax_and_cross_entropy_in_one(strict, dtype):
+    rng = np.random.default_rng(4)
+    z = (rng.normal(size=(64, 10)) * 4).astype(dtype)
+    soft = rng.random((64, 10)).astype(dtype)  # soft targets too: rows need not sum to 1
+    for y in (np.eye(10, dtype=dtype)[rng.integers(0, 10, 64)], soft):
+        out = np.empty_like(z)
+        a, cost = F.softmax_cross_entropy(z, y, out=out)
+        assert a is out and a.dtype == dtype
+        np.testing.assert_array_equal(a, F.softmax(z))  # the very same numbers as softmax alone
+        rel = 1e-6 if dtype == np.float32 else 1e-12
+        assert cost == pytest.approx(F.cross_entropy(z, y, "softmax"), rel=rel)
+    # one sample, no out: a fresh array
+    a, cost = F.softmax_cross_entropy(z[0], y[0])
+    np.testing.assert_array_equal(a, F.softmax(z[0]))
+    assert cost == pytest.approx(F.cross_entropy(z[0], y[0], "softmax"), rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_cross_entropy_of_huge_and_nearly_perfect_logits(strict, dtype):
+    z = np.array([[1e4, -1e4], [1e30, 0.0], [30.0, 0.0]], dtype=dtype)
+    y = np.array([[0.0, 1.0], [0.0, 1.0], [1.0, 0.0]], dtype=dtype)
+    a, cost = F.softmax_cross_entropy(z, y)
+    assert np.all(np.isfinite(a)) and np.isfinite(cost)
+    assert cost == pytest.approx(F.cross_entropy(z, y, "softmax"), rel=1e-6)
+    # the largest logit there is: still finite (logits are clipped to a quarter of it, as in softmax)
+    a, cost = F.softmax_cross_entropy(np.array([[np.finfo(dtype).max, 0.0]], dtype=dtype), y[:1])
+    assert np.all(np.isfinite(a)) and 1e37 < cost < np.inf
+    # a tiny cost keeps its digits (the sums run in float64): −log(1 − e^−30) ≈ 9.4e−14
+    _, tiny = F.softmax_cross_entropy(z[2:], y[2:])
+    assert tiny == pytest.approx(np.log1p(np.exp(-30.0)), rel=1e-5)
+
+
+def test_relu_is_the_maximum_with_zero_bit_for_bit():
+    z = np.array([[-2.0, -0.0, 0.0, 1e-30, 3.5, np.nan, -np.inf, np.inf]], dtype=np.float32)
+    out = np.empty_like(z)
+    assert F.relu(z, out=out) is out
+    np.testing.assert_array_equal(out, np.maximum(z, 0.0))
+    assert F.relu(np.float32(-1.5)) == 0.0 and F.relu(2.5) == 2.5

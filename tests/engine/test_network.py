@@ -258,19 +258,34 @@ def test_each_samples_delta_is_its_own_gradient_over_the_batch_size():
         np.testing.assert_allclose(s.dW, s.delta.T @ acts[s.layer - 1], rtol=1e-12)
 
 
-def test_update_after_backprop_is_exactly_one_step():
+@pytest.mark.parametrize(
+    ("sizes", "activation", "output", "cost"),
+    [
+        ([4, 5, 3], "relu", "softmax", "cross_entropy"),
+        ([4, 5, 6, 3], "tanh", "sigmoid", "cross_entropy"),
+        ([4, 5, 3], "sigmoid", "softmax", "mse"),
+        ([4, 6, 2], "relu", "linear", "mse"),
+    ],
+)
+def test_update_after_backprop_is_one_step(sizes, activation, output, cost):
+    # step starts the backward pass from lr·δ(L) (so its update is one pass), update multiplies lr·dW at
+    # the end: the same step, up to float32 rounding (a few units in the last place of each weight)
     rng = np.random.default_rng(0)
-    X, Y = rng.random((8, 4)), np.eye(3)[rng.integers(0, 3, 8)]
-    walked = Network([4, 5, 3], "relu", "softmax", seed=2)
-    stepped = Network([4, 5, 3], "relu", "softmax", seed=2)
-    arrays = walked.weights + walked.biases
-    bp = walked.backprop(X, Y, "cross_entropy")
+    X, Y = rng.random((8, 4)), np.eye(sizes[-1])[rng.integers(0, sizes[-1], 8)]
+    walked = Network(sizes, activation, output, seed=2)
+    stepped = Network(sizes, activation, output, seed=2)
+    start = [p.copy() for p in stepped.weights + stepped.biases]
+    arrays = walked.weights + walked.biases, stepped.weights + stepped.biases
+    bp = walked.backprop(X, Y, cost)
     walked.update(bp.dW, bp.db, 0.3)
-    before = stepped.step(X, Y, 0.3, "cross_entropy")
+    before = stepped.step(X, Y, 0.3, cost)
     assert before == bp.cost
-    for a, b in zip(walked.weights + walked.biases, stepped.weights + stepped.biases, strict=True):
-        np.testing.assert_array_equal(a, b)
-    assert all(a is b for a, b in zip(arrays, walked.weights + walked.biases, strict=True))  # in place
+    for a, b, p0, g in zip(walked.weights + walked.biases, stepped.weights + stepped.biases, start,
+                           bp.dW + bp.db, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(b - p0, -0.3 * g, rtol=1e-4, atol=1e-7)  # moved by −lr·gradient
+    for kept, net in zip(arrays, (walked, stepped), strict=True):  # in place: the same arrays
+        assert all(a is b for a, b in zip(kept, net.weights + net.biases, strict=True))
 
 
 def test_backward_steps_refuse_bad_input_at_once():

@@ -124,3 +124,37 @@ def test_float32_stays_float32():
             params, [np.ones((2, 2), np.float32), np.ones(2, np.float32)]
         )
     assert all(p.dtype == np.float32 for p in params)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("l2", [0.0, 0.01])
+def test_updates_are_the_textbook_formulas_bit_for_bit_and_leave_the_gradients_alone(name, l2):
+    # the optimisers write into scratch arrays; the numbers must be those of the plain expressions
+    rng = np.random.default_rng(5)
+    shapes = [(6, 4), (6,), (3, 6), (3,)]
+    params = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    mine = [p.copy() for p in params]
+    opt = make_optimizer(name, 0.05, l2)
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    for t in range(1, 6):
+        grads = [rng.normal(size=s).astype(np.float32) for s in shapes]
+        given = [g.copy() for g in grads]
+        opt.update(mine, grads)
+        for g, k in zip(grads, given, strict=True):
+            np.testing.assert_array_equal(g, k)  # the caller's gradients are not written over
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            g = g + l2 * p if p.ndim == 2 else g
+            if name == "sgd":
+                p -= 0.05 * g
+            elif name == "momentum":
+                v[i] = 0.9 * v[i] + g
+                p -= 0.05 * v[i]
+            else:
+                m[i] *= 0.9
+                m[i] += (1.0 - 0.9) * g
+                v[i] *= 0.999
+                v[i] += (1.0 - 0.999) * (g * g)
+                p -= (0.05 / (1.0 - 0.9**t)) * m[i] / (np.sqrt(v[i] / (1.0 - 0.999**t)) + 1e-8)
+        for p, q in zip(params, mine, strict=True):
+            np.testing.assert_array_equal(q, p)
