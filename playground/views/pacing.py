@@ -3,12 +3,14 @@
 Snapshots arrive some 55 times a second. If every view redrew on the same one, their work and then
 their repaints would pile into one turn of the event loop: a stall the user feels as a window that
 does not answer (bench/bench_worker.py measures the longest). So during Run a view's redraw is only
-noted, and the Session's `Pacer` ticks every TICK_MS: each tick redraws the one waiting view that was
-drawn longest ago, once its own interval has passed. A tick's repaint then holds that view (and the
-network view, if it was redrawn too), not the whole window. A redraw reads the Session as it is at
-that moment, so it shows the newest snapshot, and snapshots that came in between cost nothing.
+noted, and the Session's `Pacer` ticks every TICK_MS: each tick redraws the one waiting view that has
+been due longest (its own interval passed since its last redraw). A tick's repaint then holds that
+view, not the whole window. A redraw reads the Session as it is at that moment, so it shows the
+newest snapshot, and snapshots that came in between cost nothing.
 
-When Run stops, every waiting view redraws at once: what is shown is the final state.
+When Run stops, every waiting view redraws at once: what is shown is the final state. A view out of
+sight in a shown window (a closed dock, a tab behind another) skips its redraws, paused or not, and
+catches up the moment it is shown.
 
 A view makes `Paced(owner, session, redraw, hz)` and calls `request()` where it called `redraw()`.
 """
@@ -54,11 +56,12 @@ class Pacer(QObject):
         self._waiting.pop(paced, None)
 
     def tick(self) -> None:
-        """Redraw the waiting view drawn longest ago, if its interval has passed (one view per tick)."""
+        """Redraw one waiting view whose interval has passed: the one that has been due longest (so a
+        view that follows at 30 a second is not starved by those at 10, when ticks come late)."""
         now = self.clock()
         due = [p for p in self._waiting if now - p.last >= p.period]
         if due:
-            min(due, key=lambda p: p.last).redraw_now()
+            min(due, key=lambda p: p.last + p.period).redraw_now()
         if not self._waiting:
             self._timer.stop()
 

@@ -57,7 +57,7 @@ def test_during_run_a_request_waits_for_a_tick_and_shows_the_newest(paced):
     assert redraw.seen == [4.0]  # nothing new asked for
 
 
-def test_one_view_per_tick_the_one_drawn_longest_ago_first(paced):
+def test_one_view_per_tick_the_one_due_longest_first(paced):
     session, pacer, now, views = paced
     for view, _ in views:
         view.request()
@@ -67,12 +67,16 @@ def test_one_view_per_tick_the_one_drawn_longest_ago_first(paced):
         drawn.append([len(redraw.seen) for _, redraw in views])
         now[0] += 0.01
     assert drawn == [[1, 0, 0], [1, 1, 0], [1, 1, 1]]  # never two in one turn of the event loop
-    # all three ask again, and every interval has passed: the one drawn longest ago goes first
+    # all three ask again, and later all are due: the 30-a-second one, though drawn last, has been due
+    # longest (since 1/30 s after its redraw), then the others in the order they became due
     for view, _ in views:
         view.request()
-    now[0] += 0.1
-    pacer.tick()
-    assert [len(r.seen) for _, r in views] == [2, 1, 1]  # the first, drawn longest ago
+    now[0] += 0.09
+    order = []
+    for _ in range(3):
+        pacer.tick()
+        order.append([len(r.seen) for _, r in views])
+    assert order == [[1, 1, 2], [2, 1, 2], [2, 2, 2]]
 
 
 def test_a_view_redraws_at_most_at_its_own_rate(paced):
