@@ -111,7 +111,7 @@ class Paced(QObject):
     def redraw_now(self) -> None:
         self._pacer.forget(self)
         owner = self._owner
-        if owner.window().isVisible() and not owner.isVisible():
+        if not owner.isVisible() and owner.window().isVisible():
             self.stale = True
             return
         self.stale = False
