@@ -44,6 +44,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Qt is imported inside the functions: a Run's process imports this file again (as __mp_main__), and
 # should not load Qt for nothing.
 STALL_LIMIT_MS = 50.0  # the longest the window may stop answering during Run (issue 13)
+PROFILE_GUI = 0  # --profile-gui N: print the window's N costliest functions of each Run (cProfile)
 PRESETS = ["XOR", "Circle", "Spiral", "3Blue1Brown digits", "Accurate digits"]
 
 
@@ -108,7 +109,19 @@ def run_in_window(preset: str, host: str, seconds: float) -> dict:
     last[0] = time.perf_counter()
     gui_cpu = time.process_time()
     timer.start()
+    profiler = None
+    if PROFILE_GUI:  # (its own cost slows the window: the figures of a profiled run are not the real ones)
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     wait(seconds)
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        print(f"--- {preset}, {host}: the window's costliest functions during Run, by their own time")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(PROFILE_GUI)
     timer.stop()
     session.pause()
     gui_cpu = time.process_time() - gui_cpu
@@ -142,7 +155,12 @@ def main() -> int:
                         help="the training process in the window's session, as before it had one of its "
                              "own (Linux autogroup: it then splits the window's CPU share on a busy "
                              "machine; see training_process.py)")
+    parser.add_argument("--profile-gui", type=int, default=0, metavar="N",
+                        help="profile the window during each Run and print its N costliest functions "
+                             "(slows the window: for finding what a stall is made of, not for figures)")
     args = parser.parse_args()
+    global PROFILE_GUI
+    PROFILE_GUI = args.profile_gui
     if args.window_session:
         os.environ["PLAYGROUND_TRAINING_SESSION"] = "window"  # read by ProcessRun.start
     import tempfile

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import functions
 from engine.datasets import Dataset
 from engine.network import Network
 from playground.data_catalog import neuron_names, probe_batch
@@ -67,11 +68,19 @@ class Readout:
         X, Y, labels = self._split(split)
         if not len(X):
             return float("nan"), float("nan")
+        net = self.network
+        # one forward pass for both figures (the status bar asks four times a second during Run, and the
+        # test set of a digits network is thousands of samples)
+        zs, acts = net.trace(X)
+        out = acts[-1]
         if self.dataset.task == "regression":  # labels say "above 0": is the prediction on that side?
-            accuracy = float(np.mean((self.network.forward(X)[:, 0] > 0) == labels))
-        else:
-            accuracy = float(np.mean(self.network.predict(X) == labels))
-        return float(self.network.cost(X, Y, cost=self.cost_name)), accuracy
+            predicted = out[:, 0] > 0
+        else:  # as Network.predict: the largest output, or (one output) whether it exceeds 0.5
+            predicted = (out[:, 0] > 0.5) if out.shape[1] == 1 else np.argmax(out, axis=1)
+        accuracy = float(np.mean(predicted == labels))
+        Y = np.asarray(Y).reshape(out.shape).astype(net.dtype, copy=False)  # as Network.cost takes targets
+        costs = functions.sample_costs(self.cost_name, zs[-1], out, Y, net.output)
+        return float(np.sum(costs) / len(X)), accuracy
 
     def _split(self, split: str):
         d = self.dataset

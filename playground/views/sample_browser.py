@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSpin
 from playground import theme
 from playground.number_format import readable
 from playground.session import Session
+from playground.views.pacing import Paced
+
+VERDICT_HZ = 10  # during Run the verdict on the shown sample follows the snapshots at most this often
 
 
 class FittingLabel(QLabel):
@@ -119,7 +122,9 @@ class SampleBrowser(QWidget):
         session.structureChanged.connect(self._network_changed)
         session.structureChanged.connect(self._new_structure)
         session.inputChanged.connect(self.refresh)
-        session.networkChanged.connect(self.refresh)
+        # the verdict on the shown sample: during Run at most VERDICT_HZ times a second (views/pacing.py)
+        self._paced_verdict = Paced(self, session, self.refresh, VERDICT_HZ)
+        session.networkChanged.connect(self._paced_verdict.request)
         self.refresh()
 
     def wrong_indices(self) -> np.ndarray:

@@ -136,21 +136,34 @@ def test_a_new_learning_rate_or_optimiser_redraws_the_arrow_and_says_what_it_is(
 
 
 def test_during_run_the_curve_redraws_at_most_ten_times_a_second(curve, xor, monkeypatch):
-    import playground.views.plots.cost_curve as cost_curve
+    from playground.views.pacing import pacer_for
 
     xor.select_weight(1, 0, 1)
-    later = cost_curve.time.monotonic() + 60.0
-    monkeypatch.setattr(cost_curve.time, "monotonic", lambda: later)  # all within one instant
+    pacer = pacer_for(xor)
+    now = [1000.0]
+    monkeypatch.setattr(pacer, "clock", lambda: now[0])  # a fake clock, moved by hand
     monkeypatch.setattr(type(xor), "running", property(lambda s: True))
-    values = []
+    start, values = curve.value, []
     for k in range(20):  # twenty snapshots arriving at once, each moving the weight
         xor.network.weights[0][0, 1] = 0.1 * k
         xor.networkChanged.emit()
         values.append(curve.value)
-    assert values == [pytest.approx(0.0)] * 20  # drawn once, for the first one
+    assert values == [start] * 20  # noted, not drawn on the snapshots' own turns
+    pacer.tick()
+    assert curve.value == pytest.approx(1.9)  # one redraw, of the newest
+    xor.network.weights[0][0, 1] = 2.5
+    xor.networkChanged.emit()
+    now[0] += 0.09
+    pacer.tick()
+    assert curve.value == pytest.approx(1.9)  # a tenth of a second has not passed
+    now[0] += 0.02
+    pacer.tick()
+    assert curve.value == pytest.approx(2.5)
+    xor.network.weights[0][0, 1] = 2.0
+    xor.networkChanged.emit()
     monkeypatch.setattr(type(xor), "running", property(lambda s: False))
     xor.runningChanged.emit(False)  # paused: the last state shows
-    assert curve.value == pytest.approx(1.9)
+    assert curve.value == pytest.approx(2.0)
     _check(curve, xor, (1, 0, 1))
 
 

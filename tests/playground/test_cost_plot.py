@@ -115,18 +115,31 @@ def test_the_axes_follow_the_data_in_nice_steps(plot):
 
 def test_during_run_the_plot_redraws_at_most_ten_times_a_second(plot, monkeypatch):
     widget, session = plot
-    import playground.views.plots.cost_plot as cost_plot
+    from playground.views.pacing import pacer_for
 
-    later = cost_plot.time.monotonic() + 60.0
-    monkeypatch.setattr(cost_plot.time, "monotonic", lambda: later)  # all within one instant
+    pacer = pacer_for(session)
+    now = [1000.0]
+    monkeypatch.setattr(pacer, "clock", lambda: now[0])  # a fake clock, moved by hand
     monkeypatch.setattr(type(session), "running", property(lambda s: True))
     for k in range(50):  # fifty snapshots arriving at once
         session.history.train.add(k + 1, 1.0)
         session.historyChanged.emit()
-    assert widget.training_point_count == 1  # drawn once, for the first one
+    assert widget.training_point_count == 0  # noted, not drawn on the snapshot's own turn
+    pacer.tick()
+    assert widget.training_point_count == 50  # one redraw, of the newest
+    session.history.train.add(51, 1.0)
+    session.historyChanged.emit()
+    now[0] += 0.09
+    pacer.tick()
+    assert widget.training_point_count == 50  # a tenth of a second has not passed
+    now[0] += 0.02
+    pacer.tick()
+    assert widget.training_point_count == 51
+    session.history.train.add(52, 1.0)
+    session.historyChanged.emit()
     monkeypatch.setattr(type(session), "running", property(lambda s: False))
     session.runningChanged.emit(False)  # paused: everything shows
-    assert widget.training_point_count == 50
+    assert widget.training_point_count == 52
 
 
 @pytest.mark.parametrize("width", [360, 900])

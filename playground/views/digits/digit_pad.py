@@ -22,10 +22,12 @@ from engine.preprocess import SIDE, strokes_to_mnist
 from playground import theme
 from playground.views.digits.digit_canvas import DigitCanvas
 from playground.views.digits.prediction_chart import PredictionChart
+from playground.views.pacing import Paced
 
 if TYPE_CHECKING:  # the panel only observes the Session; importing it for the type alone
     from playground.session import Session
 
+ANSWER_HZ = 30  # during Run the chart follows the snapshots at most this often
 MAX_RATE = 30.0  # input updates per second while drawing
 DRAWING = "your drawing"
 NOT_DIGITS = "Choose a digits preset to draw"
@@ -161,6 +163,7 @@ class DigitPanel(QWidget):
 
         session.structureChanged.connect(self._structure_changed)
         session.inputChanged.connect(self.refresh)
+        self._paced_answer = Paced(self, session, self._show_answer, ANSWER_HZ)
         session.networkChanged.connect(self._network_changed)
         self._structure_changed()
 
@@ -226,7 +229,11 @@ class DigitPanel(QWidget):
 
     # ------------------------------------------------------------------ Session -> view
     def _network_changed(self) -> None:
-        """New weights (a Step, a Run snapshot, an edit): the same input, a new answer."""
+        """New weights (a Step, a Run snapshot, an edit): the same input, a new answer (during Run at most
+        ANSWER_HZ times a second, in a beat of its own: views/pacing.py)."""
+        self._paced_answer.request()
+
+    def _show_answer(self) -> None:
         s = self._session
         if self.digits_ok() and s.input.shape == (SIDE * SIDE,):
             self.chart.show_values(np.asarray(s.prediction()), s.input_label)

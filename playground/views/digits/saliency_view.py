@@ -16,10 +16,12 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from engine import saliency
 from playground import theme
 from playground.views.digits.picture import SIDE, Picture
+from playground.views.pacing import Paced
 
 if TYPE_CHECKING:
     from playground.session import Session
 
+REFRESH_HZ = 10  # during Run the picture follows the snapshots at most this often (views/pacing.py)
 ANSWER = "its answer"  # the chooser's first entry: follow whatever the network says
 
 
@@ -60,7 +62,8 @@ class SaliencyView(QWidget):
 
         self.digitChooser.currentIndexChanged.connect(self.refresh)
         session.inputChanged.connect(self.refresh)
-        session.networkChanged.connect(self.refresh)
+        self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
+        session.networkChanged.connect(self._paced.request)
         if hasattr(session, "structureChanged"):  # a new network shape or dataset
             session.structureChanged.connect(self.refresh)
         self.refresh()

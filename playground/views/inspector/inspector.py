@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -40,6 +40,7 @@ from playground.views.inspector.sliders import (
 from playground.views.inspector.walk_panel import WalkPanel
 from playground.views.network.items import rgba_pixmap
 from playground.views.network.layout import image_side
+from playground.views.pacing import Paced
 
 SHOWN_TERMS = 4  # a neuron with more inputs has its z written with its biggest terms and "… more"
 IMAGE_SCALE = 5  # a 28x28 weight picture is drawn 140 pixels wide
@@ -154,11 +155,9 @@ class NeuronInspector(QWidget):
         session.selectionChanged.connect(self._on_selection)
         session.parameterChanged.connect(self._show_parameter)
         session.structureChanged.connect(self._on_structure)
-        # during Run, snapshots come ~30 times a second; hundreds of sliders need not follow that fast
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.setInterval(int(1000 / RUN_REFRESH_HZ))
-        self._throttle.timeout.connect(self.refresh)
+        # during Run, snapshots come ~55 times a second; hundreds of sliders need not follow that fast,
+        # and they redraw in a beat of their own, not on the same turn as the other views (views/pacing.py)
+        self._paced = Paced(self, session, self.refresh, RUN_REFRESH_HZ)
         session.networkChanged.connect(self._network_changed)
         session.inputChanged.connect(self.refresh)
         session.runningChanged.connect(lambda running: None if running else self.refresh())
@@ -293,10 +292,7 @@ class NeuronInspector(QWidget):
 
     # ------------------------------------------------------------------ showing numbers
     def _network_changed(self) -> None:
-        if not self._session.running:
-            self.refresh()  # paused: a slider, a Step — show it at once
-        elif not self._throttle.isActive():
-            self._throttle.start()
+        self._paced.request()  # paused: a slider, a Step — shown at once
 
     def refresh(self) -> None:
         """Show the selected neuron's current numbers (after an edit, a step, a snapshot, a new input)."""

@@ -9,7 +9,6 @@ shows the cost before and after beside the first-order prediction ∂C/∂w·Δw
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from playground import theme
 from playground.probe_gradients import probe_backprop
 from playground.session import Session
+from playground.views.pacing import Paced
 
 SHOWN_ROWS = 6  # the biggest few; a 784-input neuron's list says how many more there are
 REFRESH_HZ = 10  # during Run the list follows the snapshots at most this often
@@ -119,7 +119,7 @@ class NudgePanel(QWidget):
         self._sources: list[str] = []
         self.pushes: list[Push] = []  # what the rows show, biggest first
         self.last: Nudge | None = None
-        self._last_refresh = 0.0
+        self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
         self._stale = False
 
         outer = QVBoxLayout(self)
@@ -197,10 +197,8 @@ class NudgePanel(QWidget):
         self.refresh()
 
     def _network_changed(self) -> None:
-        # during Run at most REFRESH_HZ times a second, when a snapshot arrives; pausing redraws
-        if self._session.running and time.monotonic() - self._last_refresh < 1.0 / REFRESH_HZ:
-            return
-        self.refresh()
+        # during Run at most REFRESH_HZ times a second, in a beat of its own (views/pacing.py); paused at once
+        self._paced.request()
 
     def _expand(self, shown: bool) -> None:
         self.expandButton.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
@@ -216,7 +214,6 @@ class NudgePanel(QWidget):
             self._stale = True  # behind another tab, or no neuron selected: catch up when shown
             return
         self._stale = False
-        self._last_refresh = time.monotonic()
         if self._neuron is None:
             self.pushes = []
             return

@@ -43,6 +43,9 @@ from playground.views.network.node_labels import make_labels, show_input_labels,
 from playground.views.network.weights_picture import WeightsPicture
 from playground.views.network.words import VIEW_HELP, WEIGHTS_PICTURE_TIP, NetworkWords
 from playground.views.network.zero_weights import ZeroWeights
+from playground.views.pacing import Paced
+
+RECOLOUR_HZ = 30  # during Run the network follows the snapshots at most this often (views/pacing.py)
 
 
 class NetworkView(QGraphicsView):
@@ -72,7 +75,8 @@ class NetworkView(QGraphicsView):
         self.layout_: Layout | None = None
         self.rebuild()
         session.structureChanged.connect(self.rebuild)
-        session.networkChanged.connect(self.recolour)
+        self._paced_recolour = Paced(self, session, self.recolour, RECOLOUR_HZ)
+        session.networkChanged.connect(self._paced_recolour.request)
         session.inputChanged.connect(self._recolour_neurons)  # the weights, and so the edges, stay
         session.selectionChanged.connect(self._on_selection)
         session.parameterChanged.connect(self._show_parameter)

@@ -24,6 +24,7 @@ from playground.lab2d import GRID
 from playground.number_format import use_readable_ticks
 from playground.plane import PADDING  # noqa: F401 (kept for older imports)
 from playground.session import Session
+from playground.views.pacing import Paced
 from playground.views.plots import plane_colors
 
 REFRESH_HZ = 30
@@ -94,6 +95,7 @@ class BoundaryView(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
+        self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
         session.structureChanged.connect(self.rebuild)
         session.networkChanged.connect(self._network_changed)
         session.inputChanged.connect(self._show_input)
@@ -181,8 +183,12 @@ class BoundaryView(QWidget):
             self.refresh()
 
     def _network_changed(self) -> None:
-        """Redraw now if the last redraw is old enough, else once the interval has passed."""
+        """Redraw now if the last redraw is old enough, else once the interval has passed; during Run in
+        a beat of its own (views/pacing.py)."""
         if not self.applies:
+            return
+        if self._session.running:
+            self._paced.request()
             return
         wait = 1.0 / REFRESH_HZ - (time.monotonic() - self._last)
         if wait <= 0:

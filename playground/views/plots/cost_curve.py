@@ -11,8 +11,6 @@ REFRESH_HZ times a second (tested with a fake clock, as the cost plot's throttli
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -22,6 +20,7 @@ from playground import theme
 from playground.probe_gradients import parameter_gradient, probe_backprop
 from playground.session import Session
 from playground.views.inspector.sliders import DEFAULT_LIMIT, MANY_INPUTS, initial_limit
+from playground.views.pacing import Paced
 
 REFRESH_HZ = 10
 ARROW_HEAD = 14  # pixels
@@ -120,7 +119,8 @@ class CostCurve(pg.PlotWidget):
         self.parameter: tuple[int, int, int | None] | None = None  # what the plot shows now
         self.limit = DEFAULT_LIMIT
         self.value = self.cost = self.gradient = self.step = 0.0
-        self._last_refresh = 0.0
+        self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
+        self._hint_drawn = False  # the hint is up, titles and all: nothing to redraw until a weight is chosen
         self._stale = False  # hidden when news came: drawn when shown again
         session.parameterChanged.connect(self.refresh)
         session.structureChanged.connect(self.refresh)
@@ -130,11 +130,9 @@ class CostCurve(pg.PlotWidget):
         self.refresh()
 
     def _network_changed(self) -> None:
-        # During Run, redraw at most REFRESH_HZ times a second, when a snapshot arrives (as the cost
-        # plot does); pausing redraws at once. Paused, a slider drag or a Step shows at once.
-        if self._session.running and time.monotonic() - self._last_refresh < 1.0 / REFRESH_HZ:
-            return
-        self.refresh()
+        # During Run, redraw at most REFRESH_HZ times a second, in a beat of its own (views/pacing.py);
+        # pausing redraws at once. Paused, a slider drag or a Step shows at once.
+        self._paced.request()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -148,7 +146,6 @@ class CostCurve(pg.PlotWidget):
             self._stale = True  # a hidden dock costs nothing; it catches up when shown
             return
         self._stale = False
-        self._last_refresh = time.monotonic()
         p = s.parameter
         if p is None:
             self._show_hint()
@@ -171,6 +168,7 @@ class CostCurve(pg.PlotWidget):
         self.value, self.cost = value, probe_backprop(s).cost
         self.gradient = parameter_gradient(s, p)
         self.step = -s.learning_rate * self.gradient
+        self._hint_drawn = False
         self._hint.hide()
         self._legend.show()
         self._curve.setData(xs, costs)
@@ -184,6 +182,9 @@ class CostCurve(pg.PlotWidget):
         self._show_words(s, p, len(X), after)
 
     def _show_hint(self) -> None:
+        if self._hint_drawn:  # (during Run it would relayout the title and the axes ten times a second)
+            return
+        self._hint_drawn = True
         self.parameter = None
         for item in (self._curve, self._tangent, self._point, self._landing, self._step):
             item.setData([], [])

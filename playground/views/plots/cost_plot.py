@@ -12,8 +12,6 @@ that Qt redraws only when the axis changes: most of a repaint is then one line a
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from playground import theme
 from playground.number_format import use_readable_ticks
 from playground.session import Session
+from playground.views.pacing import Paced
 
 REFRESH_HZ = 10
 HEADROOM = 0.2  # share of the plot's height above the data, where the legend sits
@@ -103,19 +102,15 @@ class CostPlot(pg.PlotWidget):
         self._marks: list[pg.InfiniteLine] = []  # where the cost function changed (History.marks)
         self._show_range(1.0, 1.0)
 
-        self._last_refresh = 0.0
+        self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
         session.historyChanged.connect(self._history_changed)
         session.runningChanged.connect(lambda running: None if running else self.refresh())
         self.refresh()
 
     def _history_changed(self) -> None:
-        # While Run is on, redraw at most REFRESH_HZ times a second, and only when a snapshot arrives
-        # (not on a timer of our own): the training thread then waits until the views have repainted,
-        # so the redraw has the Python interpreter to itself. The next snapshot brings any news left
-        # out here, and pausing redraws at once. Paused, every Step shows at once.
-        if self._session.running and time.monotonic() - self._last_refresh < 1.0 / REFRESH_HZ:
-            return
-        self.refresh()
+        # While Run is on, redraw at most REFRESH_HZ times a second, in a beat of its own (views/pacing.py:
+        # not on the same turn as the other views); pausing redraws at once. Paused, every Step shows at once.
+        self._paced.request()
 
     def _sync_views(self) -> None:
         box = self.getPlotItem().getViewBox().sceneBoundingRect()
@@ -142,7 +137,6 @@ class CostPlot(pg.PlotWidget):
         return np.zeros(0) if y is None else np.asarray(y)
 
     def refresh(self) -> None:
-        self._last_refresh = time.monotonic()
         history = self._session.history
         train, test = history.train, history.test
         self._train.setData(train.column(0), train.column(1))

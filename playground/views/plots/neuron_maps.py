@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QVBoxLayout, 
 from playground import theme
 from playground.lab2d import GRID
 from playground.session import Session
+from playground.views.pacing import Paced
 from playground.views.plots.plane_colors import neuron_rgba
 
 TILE = 44  # pixels per side of a map
@@ -91,6 +92,7 @@ class NeuronMaps(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
+        self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
         session.structureChanged.connect(self.rebuild)
         session.networkChanged.connect(self._network_changed)
         self.rebuild()
@@ -129,8 +131,12 @@ class NeuronMaps(QWidget):
         self.refresh()
 
     def _network_changed(self) -> None:
-        """Redraw now if the last redraw is old enough, else once the interval has passed."""
+        """Redraw now if the last redraw is old enough, else once the interval has passed; during Run in
+        a beat of its own (views/pacing.py)."""
         if not self.tiles:
+            return
+        if self._session.running:
+            self._paced.request()
             return
         wait = 1.0 / REFRESH_HZ - (self._clock() - self._last)
         if wait <= 0:
