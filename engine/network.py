@@ -323,6 +323,13 @@ class Network:
         X, Y = self._batch(X, Y, cost)
         return self._trace_and_cost(X, Y, cost)[2]
 
+    def output_and_cost(self, X, Y, cost: str = "mse") -> tuple[np.ndarray, float]:
+        """The output layer's activations (n, n_out) and the average cost, from one forward pass: a
+        report on a whole set (its cost and its accuracy) need not run the network twice."""
+        X, Y = self._batch(X, Y, cost)
+        _, acts, value = self._trace_and_cost(X, Y, cost)
+        return acts[-1], value
+
     def _output_delta(
         self, z_out: np.ndarray, a_out: np.ndarray, Y: np.ndarray, cost: str, out: np.ndarray | None = None,
         scale: float = 1.0,

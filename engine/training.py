@@ -414,8 +414,8 @@ def evaluate(network: Network, X, Y, cost: str = "mse", threshold: float = 0.5) 
     with np.errstate(all="ignore"):  # a diverged network reports an inf/NaN cost, not warnings
         for i in range(0, len(X), EVAL_CHUNK):
             xs, ys = X[i : i + EVAL_CHUNK], Y[i : i + EVAL_CHUNK]
-            total_cost += network.cost(xs, ys, cost) * len(xs)
-            out = network.forward(xs)
+            out, chunk_cost = network.output_and_cost(xs, ys, cost)  # one forward pass for both
+            total_cost += chunk_cost * len(xs)
             predicted = (out[:, 0] > threshold).astype(np.int64) if single else np.argmax(out, axis=1)
             correct += int(np.sum(predicted == labels[i : i + EVAL_CHUNK]))
     return total_cost / len(X), correct / len(X)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import functions
 from engine.datasets import Dataset
 from engine.network import Network
 from playground.data_catalog import neuron_names, probe_batch
@@ -71,16 +70,12 @@ class Readout:
         net = self.network
         # one forward pass for both figures (the status bar asks four times a second during Run, and the
         # test set of a digits network is thousands of samples)
-        zs, acts = net.trace(X)
-        out = acts[-1]
+        out, cost = net.output_and_cost(X, Y, self.cost_name)
         if self.dataset.task == "regression":  # labels say "above 0": is the prediction on that side?
             predicted = out[:, 0] > 0
         else:  # as Network.predict: the largest output, or (one output) whether it exceeds 0.5
             predicted = (out[:, 0] > 0.5) if out.shape[1] == 1 else np.argmax(out, axis=1)
-        accuracy = float(np.mean(predicted == labels))
-        Y = np.asarray(Y).reshape(out.shape).astype(net.dtype, copy=False)  # as Network.cost takes targets
-        costs = functions.sample_costs(self.cost_name, zs[-1], out, Y, net.output)
-        return float(np.sum(costs) / len(X)), accuracy
+        return float(cost), float(np.mean(predicted == labels))
 
     def _split(self, split: str):
         d = self.dataset
