@@ -155,3 +155,28 @@ def test_the_legend_is_never_cut_off_by_a_narrow_plot(qtbot, xor, width):
     box = plot.getPlotItem().getViewBox().sceneBoundingRect()
     legend = plot._legend.sceneBoundingRect()
     assert legend.right() <= box.right() + 1 and legend.left() >= box.left() - 1
+
+
+@pytest.mark.parametrize("width", [360, 900])
+def test_the_legend_never_hides_the_curves(qtbot, xor, width):
+    # narrow, the legend's entries stack in three rows: the plot leaves room for all of them above the
+    # highest cost, and 100 % accuracy sits below them too
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(30):
+        xor.step()
+    plot = CostPlot(xor)
+    qtbot.addWidget(plot)
+    plot.resize(width, 220)
+    plot.show()
+    qtbot.waitExposed(plot)
+    QApplication.processEvents()
+    plot.refresh()
+    legend = plot._legend.sceneBoundingRect()
+    view = plot.getPlotItem().getViewBox()
+    highest = float(np.max(plot.training_costs()))
+    top_of_curve = view.mapViewToScene(QPointF(0.0, highest)).y()
+    top_of_accuracy = plot._accuracy_view.mapViewToScene(QPointF(0.0, 100.0)).y()
+    assert legend.bottom() <= top_of_curve and legend.bottom() <= top_of_accuracy
+    assert plot.headroom >= HEADROOM

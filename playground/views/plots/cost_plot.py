@@ -23,7 +23,8 @@ from playground.session import Session
 from playground.views.pacing import Paced
 
 REFRESH_HZ = 10
-HEADROOM = 0.2  # share of the plot's height above the data, where the legend sits
+HEADROOM = 0.2  # share of the plot's height above the data, where the legend sits (at least)
+MAX_HEADROOM = 0.6  # a very short plot: the legend may cover the top of the data, the data keeps 40 %
 NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)  # for the top of the cost
 # the step axis grows by half or more at a time: early in a Run it grows fast, and each new range
 # redraws the axis
@@ -70,8 +71,10 @@ class CostPlot(pg.PlotWidget):
         plot.getAxis("right").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
         use_readable_ticks(plot.getAxis("left"))  # an exploded cost: 1.0×10⁴⁰, not 40 digits
         self._accuracy_view.setXLink(plot)
-        # the top fifth of the plot is kept free for the legend: 100 % sits below it
-        self._accuracy_view.setYRange(0, 100 / (1 - HEADROOM), padding=0)
+        # the top of the plot is kept free for the legend (a fifth, more where its entries stack):
+        # 100 % and the highest cost sit below it
+        self.headroom = HEADROOM
+        self._accuracy_view.setYRange(0, 100 / (1 - self.headroom), padding=0)
         plot.getViewBox().sigResized.connect(self._sync_views)
         for name in ("left", "bottom", "right"):
             axis = plot.getAxis(name)
@@ -117,9 +120,20 @@ class CostPlot(pg.PlotWidget):
         self._accuracy_view.setGeometry(box)
         # the legend's three entries in a row where they fit, else one under the other (never cut off)
         columns = 3 if box.width() >= LEGEND_ROW_WIDTH else 1
-        if hasattr(self, "_legend") and self._legend.columnCount != columns:
+        if not hasattr(self, "_legend"):
+            return
+        if self._legend.columnCount != columns:
             self._legend.setColumnCount(columns)
             self._legend.setOffset((60, 1) if columns == 3 else (4, 1))  # narrow: from the plot's corner
+        # the legend's height decides the headroom, so that stacked entries never hide the curves
+        needed = (self._legend.boundingRect().height() + 6) / max(box.height(), 1.0)
+        headroom = float(np.clip(needed, HEADROOM, MAX_HEADROOM))
+        if abs(headroom - self.headroom) > 0.01:
+            self.headroom = headroom
+            self._accuracy_view.setYRange(0, 100 / (1 - headroom), padding=0)
+            self._range = None  # the cost axis too
+            if hasattr(self, "_paced"):  # (not while the plot is still being built)
+                self.refresh()
 
     @property
     def training_point_count(self) -> int:
@@ -149,12 +163,12 @@ class CostPlot(pg.PlotWidget):
             self._show_range(1.0, 1.0)
         else:
             # x runs from the start to a little past the last step; y from 0 (no cost) to a little above
-            # the highest point, leaving the top fifth to the legend
+            # the highest point, leaving the top (self.headroom of it) to the legend
             costs = np.concatenate([train.column(1), test.column(1)])
             top = float(np.max(costs[np.isfinite(costs)], initial=0.0))
             last = float(train.rows[0][-1])
             right = nice_ceiling(max(1.05 * last, 1.0), STEP_RANGES)  # (the last marker stays whole)
-            self._show_range(right, nice_ceiling(max(top, 1e-6)) / (1 - HEADROOM))
+            self._show_range(right, nice_ceiling(max(top, 1e-6)) / (1 - self.headroom))
 
     def mark_texts(self) -> list[tuple[float, str]]:
         """The marks drawn: (step, words), e.g. (120, "cost: MSE")."""
