@@ -159,12 +159,17 @@ def test_small_large_and_thin_drawings_are_recognised_as_well_as_mnists_own(mode
 CARRIED = 2.5
 
 
+def read_plain_and_made_of_strokes(net, X, labels) -> tuple[np.ndarray, np.ndarray]:
+    """(which digits the network reads right as they are, which are made of strokes: all their ink
+    within CARRIED pixels of their centre line)."""
+    return net.predict(X) == labels, farthest_ink(X) <= CARRIED
+
+
 def test_drawings_of_digits_made_of_strokes_are_recognised_at_least_as_well_as_the_digits(
         model_and_data, drawn, record_property):
     net, _ = model_and_data
     X, labels, canvases = drawn
-    plain = net.predict(X) == labels
-    carried = farthest_ink(X) <= CARRIED
+    plain, carried = read_plain_and_made_of_strokes(net, X, labels)
     report = [f"{carried.sum()} of {len(X)} digits are strokes; plain: {plain[carried].mean():.1%} of "
               f"them, {plain.mean():.1%} of all"]
     lost_bold = []
@@ -194,8 +199,7 @@ def test_drawings_of_digits_made_of_strokes_are_read_from_the_pad_at_least_as_we
     # well as the digit itself.
     net, _ = model_and_data
     X, labels, _ = drawn
-    plain = net.predict(X) == labels
-    carried = farthest_ink(X) <= CARRIED
+    plain, carried = read_plain_and_made_of_strokes(net, X, labels)
     report = [f"{carried.sum()} of {len(X)} digits are strokes; plain: {plain[carried].mean():.1%}"]
     for name, size, pen in DRAWINGS:
         inputs = np.stack([preprocess.strokes_to_mnist(drawing_strokes(x, size, pen)) for x in X[carried]])

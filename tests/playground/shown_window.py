@@ -1,4 +1,4 @@
-"""A shown main window on a preset, for the issue-12 tests (test_current_numbers, test_behaviour_fixes)."""
+"""A shown main window on a preset, for the tests that need a whole window."""
 
 from __future__ import annotations
 

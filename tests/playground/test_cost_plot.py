@@ -142,16 +142,22 @@ def test_during_run_the_plot_redraws_at_most_ten_times_a_second(plot, monkeypatc
     assert widget.training_point_count == 52
 
 
-@pytest.mark.parametrize("width", [360, 900])
-def test_the_legend_is_never_cut_off_by_a_narrow_plot(qtbot, xor, width):
+def shown_plot(qtbot, session, width: int, height: int) -> CostPlot:
+    """A cost plot of the session, shown at width × height and laid out."""
     from PySide6.QtWidgets import QApplication
 
-    plot = CostPlot(xor)
+    plot = CostPlot(session)
     qtbot.addWidget(plot)
-    plot.resize(width, 260)
+    plot.resize(width, height)
     plot.show()
     qtbot.waitExposed(plot)
     QApplication.processEvents()
+    return plot
+
+
+@pytest.mark.parametrize("width", [360, 900])
+def test_the_legend_is_never_cut_off_by_a_narrow_plot(qtbot, xor, width):
+    plot = shown_plot(qtbot, xor, width, 260)
     box = plot.getPlotItem().getViewBox().sceneBoundingRect()
     legend = plot._legend.sceneBoundingRect()
     assert legend.right() <= box.right() + 1 and legend.left() >= box.left() - 1
@@ -162,16 +168,10 @@ def test_the_legend_never_hides_the_curves(qtbot, xor, width):
     # narrow, the legend's entries stack in three rows: the plot leaves room for all of them above the
     # highest cost, and 100 % accuracy sits below them too
     from PySide6.QtCore import QPointF
-    from PySide6.QtWidgets import QApplication
 
     for _ in range(30):
         xor.step()
-    plot = CostPlot(xor)
-    qtbot.addWidget(plot)
-    plot.resize(width, 220)
-    plot.show()
-    qtbot.waitExposed(plot)
-    QApplication.processEvents()
+    plot = shown_plot(qtbot, xor, width, 220)
     plot.refresh()
     legend = plot._legend.sceneBoundingRect()
     view = plot.getPlotItem().getViewBox()

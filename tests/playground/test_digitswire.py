@@ -19,6 +19,7 @@ from playground.presets import PRESETS
 from playground.session import Session
 from playground.views.digits.digit_pad import DRAWING
 from tests.engine.test_finetune import my_style
+from tests.playground.shown_window import shown_window
 from tests.playground.test_digit_pad import line, stroke
 from tests.playground.test_digits_extra import expected_picture
 
@@ -32,11 +33,7 @@ def data_folder(tmp_path, monkeypatch):
 
 
 def window(qtbot, preset: str = "Accurate digits") -> MainWindow:
-    w = MainWindow(session=Session(preset=preset), remember=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, preset)
 
 
 def draw_a_one(qtbot, w: MainWindow) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from playground.main_window import MainWindow
 from playground.session import Session
+from tests.playground.shown_window import shown_window
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,11 +46,7 @@ sys.exit(main.main([]))
 
 
 def _window(qtbot, preset: str = "XOR") -> MainWindow:
-    w = MainWindow(session=Session(preset=preset), remember=False)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, preset)
 
 
 def test_the_first_frame_comes_without_the_lab_and_networkx_which_come_when_the_lab_opens(tmp_path):
