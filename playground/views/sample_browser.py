@@ -20,20 +20,23 @@ VERDICT_HZ = 10  # during Run the verdict on the shown sample follows the snapsh
 
 
 class FittingLabel(QLabel):
-    """A label with a long and a short wording: it shows the long one whenever it fits."""
+    """A label with a long and shorter wordings: it shows the longest that fits (else the shortest)."""
 
     def __init__(self):
         super().__init__()
-        self._texts = ("", "")
-        self._full_width = 0
+        self._texts: tuple[str, ...] = ("",)
+        self._widths: list[int] = [0]
 
-    def set_texts(self, full: str, short: str) -> None:
-        if (full, short) == self._texts:
+    def set_texts(self, *texts: str) -> None:
+        if texts == self._texts:
             return
-        self._texts = (full, short)
-        probe = QLabel(full)  # lays the rich text out as this label would, to measure it
+        self._texts = texts
+        probe = QLabel()  # lays the rich text out as this label would, to measure it
         probe.setFont(self.font())
-        self._full_width = probe.sizeHint().width()
+        self._widths = []
+        for text in texts:
+            probe.setText(text)
+            self._widths.append(probe.sizeHint().width())
         self._choose()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -41,8 +44,8 @@ class FittingLabel(QLabel):
         self._choose()
 
     def _choose(self) -> None:
-        full, short = self._texts
-        text = full if self._full_width <= self.width() else short
+        fits = [t for t, w in zip(self._texts, self._widths, strict=True) if w <= self.width()]
+        text = fits[0] if fits else self._texts[-1]
         if text != self.text():
             self.setText(text)
 
@@ -236,13 +239,15 @@ class SampleBrowser(QWidget):
         score = float(out[0] if out.shape[-1] == 1 else out[guess])
         if s.input_label is None:
             says = f"<b>{classes[guess]}</b> ({readable(score, 2)})"
-            self.verdict.set_texts(f"{s.input_caption} · says {says}", f"says {says}")  # the words below
+            self.verdict.set_texts(f"{s.input_caption} · says {says}", f"says {says}",  # the words below
+                                   f"says <b>{classes[guess]}</b>")
             return
         right = guess == s.input_label
         colour = theme.GOOD if right else theme.BAD
         mark = "✓" if right else "✗"
         says = f"<b style='color:{colour}'>{classes[guess]} {mark}</b>"
         self.verdict.set_texts(
-            # one wording; only the output value is left out when there is no room for it
+            # one wording; where there is no room, the output value is left out, then the label
             f"label <b>{classes[s.input_label]}</b> · says {says} ({readable(score, 2)})",
-            f"label <b>{classes[s.input_label]}</b> · says {says}")
+            f"label <b>{classes[s.input_label]}</b> · says {says}",
+            f"says {says}")

@@ -184,10 +184,30 @@ def test_the_edge_tooltip_keeps_its_sentences_whole(qtbot):
 
 def test_the_sample_header_uses_one_wording(qtbot):
     w = _window(qtbot, "XOR")
-    full, short = w.sampleBrowser.verdict._texts
-    words = [re.sub(r"<[^>]+>", "", t) for t in (full, short)]
-    assert words[0].startswith(words[1])  # the short one is the long one, cut before its number
+    words = [re.sub(r"<[^>]+>", "", t) for t in w.sampleBrowser.verdict._texts]
+    assert words[0].startswith(words[1])  # the shorter one is the long one, cut before its number
     assert words[1].startswith("label ") and " · says " in words[1]
+    assert words[1].endswith(words[2]) and words[2].startswith("says ")  # shortest: the verdict alone
+
+
+def test_the_sample_header_shows_the_longest_wording_that_fits(qtbot):
+    # a narrow network view (a small screen, the pad beside it): the verdict is shortened, never cut
+    from PySide6.QtWidgets import QLabel
+
+    from playground.views.sample_browser import FittingLabel
+
+    texts = ("label <b>5</b> · says <b>5 ✓</b> (1.00)", "label <b>5</b> · says <b>5 ✓</b>", "says <b>5 ✓</b>")
+    widths = []
+    for text in texts:
+        probe = QLabel(text)
+        widths.append(probe.sizeHint().width())
+    label = FittingLabel()
+    qtbot.addWidget(label)
+    label.set_texts(*texts)
+    label.show()
+    for room, expected in ((widths[0] + 5, 0), (widths[0] - 5, 1), (widths[1] - 5, 2), (widths[2] - 5, 2)):
+        label.resize(room, 20)
+        assert label.text() == texts[expected], room
 
 
 def test_the_labs_graph_stays_put_between_backward_steps(qtbot):

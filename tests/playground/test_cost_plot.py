@@ -180,3 +180,12 @@ def test_the_legend_never_hides_the_curves(qtbot, xor, width):
     top_of_accuracy = plot._accuracy_view.mapViewToScene(QPointF(0.0, 100.0)).y()
     assert legend.bottom() <= top_of_curve and legend.bottom() <= top_of_accuracy
     assert plot.headroom >= HEADROOM
+
+
+def test_an_empty_plot_shows_its_hint_and_no_legend(qtbot, xor):
+    # before the first step the legend would only cover the hint in a short plot
+    plot = shown_plot(qtbot, xor, 360, 200)
+    assert plot._empty.isVisible() and not plot._legend.isVisible()
+    xor.step()
+    plot.refresh()
+    assert plot._legend.isVisible() and not plot._empty.isVisible()

@@ -159,6 +159,7 @@ class CostPlot(pg.PlotWidget):
         self._show_marks(history.marks)
         empty = len(train) == 0
         self._empty.setVisible(empty)
+        self._legend.setVisible(not empty)  # nothing to explain yet: the "Press Step or Run" hint alone
         if empty:
             self._show_range(1.0, 1.0)
         else:
