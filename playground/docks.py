@@ -17,7 +17,7 @@ from playground.screen_fit import FitScroll, available_area
 DEFAULT_SIZE = (1280, 800)
 # The saved dock layout carries this number; bump it when the default layout changes, so a layout saved
 # by an older version is ignored (the new default is used) instead of half-applied.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3  # 3: My digits, the confusion matrix, neuron maps and the cost curve joined the default
 BOTTOM_SHARE = 0.28  # the cost plot's share of the window height: the network view gets the most room
 LAB_SIZE = (1000, 660)  # the neuron lab opens floating at this size (less in a smaller window) ...
 LAB_READABLE = (700, 420)  # ... and floats again on "Explain" if it was docked somewhere smaller than this
