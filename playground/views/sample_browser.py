@@ -240,7 +240,7 @@ class SampleBrowser(QWidget):
         if s.input_label is None:
             says = f"<b>{classes[guess]}</b> ({readable(score, 2)})"
             self.verdict.set_texts(f"{s.input_caption} · says {says}", f"says {says}",  # the words below
-                                   f"says <b>{classes[guess]}</b>")
+                                   f"says <b>{classes[guess]}</b>", f"<b>{classes[guess]}</b>")
             return
         right = guess == s.input_label
         colour = theme.GOOD if right else theme.BAD
@@ -250,4 +250,4 @@ class SampleBrowser(QWidget):
             # one wording; where there is no room, the output value is left out, then the label
             f"label <b>{classes[s.input_label]}</b> · says {says} ({readable(score, 2)})",
             f"label <b>{classes[s.input_label]}</b> · says {says}",
-            f"says {says}")
+            f"says {says}", says)

@@ -187,7 +187,8 @@ def test_the_sample_header_uses_one_wording(qtbot):
     words = [re.sub(r"<[^>]+>", "", t) for t in w.sampleBrowser.verdict._texts]
     assert words[0].startswith(words[1])  # the shorter one is the long one, cut before its number
     assert words[1].startswith("label ") and " · says " in words[1]
-    assert words[1].endswith(words[2]) and words[2].startswith("says ")  # shortest: the verdict alone
+    assert words[1].endswith(words[2]) and words[2].startswith("says ")  # then the verdict alone
+    assert words[3] == words[2].removeprefix("says ")  # and in the narrowest view, its answer and mark
 
 
 def test_the_sample_header_shows_the_longest_wording_that_fits(qtbot):

@@ -186,6 +186,8 @@ def test_an_empty_plot_shows_its_hint_and_no_legend(qtbot, xor):
     # before the first step the legend would only cover the hint in a short plot
     plot = shown_plot(qtbot, xor, 360, 200)
     assert plot._empty.isVisible() and not plot._legend.isVisible()
+    assert plot.headroom == HEADROOM  # no room kept for a legend not shown: the 0..100 % axis has it
     xor.step()
     plot.refresh()
     assert plot._legend.isVisible() and not plot._empty.isVisible()
+    assert plot.headroom > HEADROOM  # three stacked entries in a 200 px plot

@@ -126,7 +126,8 @@ class CostPlot(pg.PlotWidget):
             self._legend.setColumnCount(columns)
             self._legend.setOffset((60, 1) if columns == 3 else (4, 1))  # narrow: from the plot's corner
         # the legend's height decides the headroom, so that stacked entries never hide the curves
-        needed = (self._legend.boundingRect().height() + 6) / max(box.height(), 1.0)
+        shown = self._legend.isVisible()
+        needed = (self._legend.boundingRect().height() + 6) / max(box.height(), 1.0) if shown else 0.0
         headroom = float(np.clip(needed, HEADROOM, MAX_HEADROOM))
         if abs(headroom - self.headroom) > 0.01:
             self.headroom = headroom
@@ -159,7 +160,9 @@ class CostPlot(pg.PlotWidget):
         self._show_marks(history.marks)
         empty = len(train) == 0
         self._empty.setVisible(empty)
-        self._legend.setVisible(not empty)  # nothing to explain yet: the "Press Step or Run" hint alone
+        if self._legend.isVisible() == empty:  # nothing to explain yet: the "Press Step or Run" hint alone
+            self._legend.setVisible(not empty)
+            self._sync_views()  # the room kept for the legend goes with it
         if empty:
             self._show_range(1.0, 1.0)
         else:
