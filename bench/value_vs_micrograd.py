@@ -8,12 +8,13 @@
    100 steps of SGD with learning rate 1.0 - 0.9·k/100, on the same 100 points; both final losses.
 
 Both sides run micrograd's nn.py code: micrograd's own module for micrograd, and the same lines
-(below, unchanged but for the import) on engine.Value, which is what "speaks micrograd" means. The
-same seed gives both the same initial weights. Each figure is the median of several runs, the two
-sides alternating, so a busy machine slows both alike. Before each run the garbage collector clears
-what the previous one left (micrograd's per-op closures form reference cycles, so its graphs outlive
-their run and would otherwise be collected during the next one): each side is charged for building
-and differentiating its graph, not for the other's garbage (nor for freeing its own).
+(tests/micrograd_nn.py, unchanged but for the import) on engine.Value, which is what "speaks
+micrograd" means. The same seed gives both the same initial weights. Each figure is the median of
+several runs, the two sides alternating, so a busy machine slows both alike. Before each run the
+garbage collector clears what the previous one left (micrograd's per-op closures form reference
+cycles, so its graphs outlive their run and would otherwise be collected during the next one): each
+side is charged for building and differentiating its graph, not for the other's garbage (nor for
+freeing its own).
 """
 
 from __future__ import annotations
@@ -31,64 +32,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.value import Value  # noqa: E402
+from tests.micrograd_nn import MLP  # noqa: E402  (micrograd's nn.py on engine.Value)
 
 try:
     import micrograd
     from micrograd import nn as micrograd_nn
 except ImportError:
     sys.exit("micrograd is a benchmark-only partner: pip install micrograd==0.1.0")
-
-
-# --- micrograd's nn.py, line for line, on engine.Value ---------------------------------------------
-
-
-class Module:
-    def zero_grad(self):
-        for p in self.parameters():
-            p.grad = 0
-
-    def parameters(self):
-        return []
-
-
-class Neuron(Module):
-    def __init__(self, nin, nonlin=True):
-        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
-        self.b = Value(0)
-        self.nonlin = nonlin
-
-    def __call__(self, x):
-        act = sum((wi * xi for wi, xi in zip(self.w, x, strict=False)), self.b)
-        return act.relu() if self.nonlin else act
-
-    def parameters(self):
-        return self.w + [self.b]
-
-
-class Layer(Module):
-    def __init__(self, nin, nout, **kwargs):
-        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
-
-    def __call__(self, x):
-        out = [n(x) for n in self.neurons]
-        return out[0] if len(out) == 1 else out
-
-    def parameters(self):
-        return [p for n in self.neurons for p in n.parameters()]
-
-
-class MLP(Module):
-    def __init__(self, nin, nouts):
-        sz = [nin] + nouts
-        self.layers = [Layer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))]
-
-    def __call__(self, x):
-        for layer in self.layers:
-            x = layer(x)
-        return x
-
-    def parameters(self):
-        return [p for layer in self.layers for p in layer.parameters()]
 
 
 SIDES = {"engine.Value": (Value, MLP), "micrograd": (micrograd.engine.Value, micrograd_nn.MLP)}

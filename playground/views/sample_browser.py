@@ -26,12 +26,13 @@ class FittingLabel(QLabel):
         super().__init__()
         self._texts: tuple[str, ...] = ("",)
         self._widths: list[int] = [0]
+        self._probe = QLabel()  # lays rich text out as this label would, to measure it (never shown)
 
     def set_texts(self, *texts: str) -> None:
         if texts == self._texts:
             return
         self._texts = texts
-        probe = QLabel()  # lays the rich text out as this label would, to measure it
+        probe = self._probe
         probe.setFont(self.font())
         self._widths = []
         for text in texts:
