@@ -224,13 +224,13 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         self.counterLabel = QLabel()
         self.counterLabel.setObjectName("stepCounter")
         self.counterLabel.setToolTip("Training steps taken, and epochs: passes over the whole training set.")
-        self.counterLabel.setMinimumWidth(170)
+        self.counterLabel.setMinimumWidth(150)
         bar.addWidget(self.counterLabel)
         self.progressBar = QProgressBar()
         self.progressBar.setObjectName("trainingProgress")
         self.progressBar.setRange(0, 1000)
         self.progressBar.setMaximumWidth(260)
-        self.progressBar.setMinimumWidth(200)
+        self.progressBar.setMinimumWidth(150)  # room for "epoch 3 of 8 · 0:12 left" and the tools after it
         self.progressBar.setToolTip("Progress of the current epoch, or of the epochs this Run trains, "
                                     "with the time left.")
         bar.addWidget(self.progressBar)

@@ -192,7 +192,9 @@ class CostCurve(pg.PlotWidget):
         self._hint.show()
         self._legend.hide()
         plot = self.getPlotItem()
-        plot.setTitle("The cost along one weight", color=theme.TEXT_DIM, size="8pt")
+        # the dock's title already names the plot: the title row stays (so showing a weight's optimiser
+        # note does not move the axes) but says nothing until there is a note
+        plot.setTitle(" ", color=theme.TEXT_DIM, size="8pt")
         for name in ("cost", "tangent", "step"):
             self._label(name, name)
         plot.setLabel("bottom", "")
