@@ -14,6 +14,9 @@ softmax output, cross-entropy, plain SGD (lr 0.05), float32, on batches of the b
   one needs for the input), written into preallocated arrays. "of limit" = products / full step.
   These are exactly the five products PyTorch computes for the same step (torch.profiler: two addmm
   forward, then mm for dW2, for δ2·W2 and for dW1; none for the input, which needs no gradient).
+* the same five products through PyTorch's own BLAS, alone ("torch prod."), and the "ceiling": PyTorch's
+  step over numpy's products, the speed-up an engine step made of nothing but its products would have.
+  When both sides sit on BLAS (the largest size), the two libraries' matrix products set the ratio.
 
 BLAS threads are pinned on both sides (engine.threads.blas_threads, torch.set_num_threads) and printed
 as each library reports them. The machine is shared: each figure is the median of several rounds, the
@@ -94,6 +97,22 @@ def product_arrays(net: Network, batch: int) -> tuple[np.ndarray, ...]:
     return W1, W2, z1, z2, np.empty_like(z1), np.empty_like(W1), np.empty_like(W2)
 
 
+def torch_product_arrays(arrays) -> tuple:
+    """The same arrays for PyTorch's own products (its BLAS is another library: MKL, not OpenBLAS)."""
+    return tuple(torch.from_numpy(a.copy()) for a in arrays)
+
+
+def torch_matmul_run(arrays, data) -> None:
+    """The same five products through PyTorch's BLAS, alone: the limit of PyTorch's own step."""
+    W1, W2, z1, z2, d1, g1, g2 = arrays
+    for X, _ in data:
+        torch.mm(X, W1.t(), out=z1)
+        torch.mm(z1, W2.t(), out=z2)
+        torch.mm(z2.t(), z1, out=g2)
+        torch.mm(z2, W2, out=d1)
+        torch.mm(d1.t(), X, out=g1)
+
+
 def matmul_run(arrays, data) -> None:
     """The products of one step per batch, alone, into preallocated arrays (the BLAS limit)."""
     W1, W2, z1, z2, d1, g1, g2 = arrays
@@ -131,9 +150,10 @@ def measure(hidden: int, batch: int, threads: int, rounds: int) -> dict:
     net = Network([784, hidden, 10], activation="relu", output="softmax", seed=0)
     model = torch_model(net)
     arrays = product_arrays(net, batch)
+    torch_arrays = torch_product_arrays(arrays)
     opt = torch.optim.SGD(model.parameters(), lr=LR)
     loss_fn = torch.nn.CrossEntropyLoss()
-    times = {"engine": [], "torch": [], "matmul": []}
+    times = {"engine": [], "torch": [], "matmul": [], "torch matmul": []}
     torch.set_num_threads(threads)
     with blas_threads(threads):
         pinned = (numpy_blas(detail=False), torch_blas())
@@ -144,6 +164,7 @@ def measure(hidden: int, batch: int, threads: int, rounds: int) -> dict:
                 ("engine", lambda: engine_run(net, data)),
                 ("torch", lambda: torch_run(model, opt, loss_fn, torch_data)),
                 ("matmul", lambda: matmul_run(arrays, data)),
+                ("torch matmul", lambda: torch_matmul_run(torch_arrays, torch_data)),
             ):
                 start = time.perf_counter()
                 run()
@@ -155,13 +176,15 @@ def measure(hidden: int, batch: int, threads: int, rounds: int) -> dict:
 
 def print_table(results: dict) -> None:
     print(f"{'network':<12}{'batch':>6}{'threads':>8}{'engine':>10}{'torch':>10}{'speed-up':>10}"
-          f"{'products':>10}{'of limit':>10}{'best-of':>9}{'same costs':>12}")
+          f"{'products':>10}{'of limit':>10}{'best-of':>9}{'same costs':>12}"
+          f"{'torch prod.':>13}{'ceiling':>9}")
     for (threads, hidden, batch), r in results.items():
         print(
             f"784-{hidden}-10{'':<{5 - len(str(hidden))}}{batch:>6}{threads:>8}"
             f"{r['engine'] * 1e6:>8.0f}µs{r['torch'] * 1e6:>8.0f}µs{r['torch'] / r['engine']:>9.2f}x"
             f"{r['matmul'] * 1e6:>8.0f}µs{r['matmul'] / r['engine']:>10.0%}"
             f"{r['best torch'] / r['best engine']:>8.2f}x{r['diff']:>12.1e}"
+            f"{r['torch matmul'] * 1e6:>11.0f}µs{r['torch'] / r['matmul']:>8.2f}x"
         )
 
 
@@ -178,7 +201,9 @@ def main() -> None:
     print(f"float32, SGD lr {LR}, cross-entropy, {N_BATCHES} batches of bundled digits; "
           f"medians of {args.rounds} rounds")
     print("products = the five matrix products of a step alone (2 forward, dW2, δ2·W2, dW1; none for the "
-          "input),\n           the same five PyTorch computes; of limit = products / engine step")
+          "input),\n           the same five PyTorch computes; of limit = products / engine step;\n"
+          "torch prod. = those five through PyTorch's BLAS, alone; ceiling = torch step / products:\n"
+          "           the speed-up an engine step with nothing but its products would have")
     repeats: list[dict] = []
     for repeat in range(1, args.repeats + 1):
         print(f"\nrepeat {repeat}/{args.repeats}, {load()}")
