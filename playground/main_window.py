@@ -42,6 +42,7 @@ from playground.views.plots.cost_plot import CostPlot
 from playground.views.plots.neuron_maps import NeuronMaps
 from playground.views.run_speed import RunSpeedControl
 from playground.views.sample_browser import SampleBrowser
+from playground.views.status_bar import StatusBar
 from playground.walk_actions import WalkthroughActions
 
 # app.py and tests import these names from here, as before the docks and words had their own modules
@@ -100,6 +101,7 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
 
         self._build_toolbar()
         self._build_menus()
+        self.setStatusBar(StatusBar(self))  # (its message shortened with "…" before the readout)
         self.statusReadout = QLabel()
         self.statusReadout.setObjectName("statusReadout")
         self.statusBar().addPermanentWidget(self.statusReadout)

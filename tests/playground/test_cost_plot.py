@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QApplication
 
 from playground.history import MAX_TRAINING_POINTS
 from playground.session import Session
-from playground.views.plots.cost_plot import HEADROOM, STEP_RANGES, CostPlot, nice_ceiling
+from playground.views.plots.cost_plot import ACCURACY_TOP, STEP_RANGES, CostPlot, nice_ceiling
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def test_object_name_axes_and_legend(plot):
     assert item.getAxis("left").labelText == "cost"
     assert "accuracy" in item.getAxis("right").labelText
     names = [label.text for _sample, label in item.legend.items]
-    assert names == ["training cost", "test cost (epoch)", "test accuracy (epoch)"]
+    assert names == ["training cost", "test cost", "test accuracy"]
 
 
 def test_steps_become_points_with_the_costs_the_trainer_returned(plot):
@@ -99,7 +100,7 @@ def test_the_axes_follow_the_data_in_nice_steps(plot):
     (x0, x1), (y0, y1) = widget.getPlotItem().viewRange()
     assert -1 < x0 <= 0 and y0 == 0
     assert x1 == pytest.approx(50)  # the last step, 30, and a little room: the next nice number
-    assert y1 == pytest.approx(2.0 / (1 - HEADROOM))  # the highest cost, 2.0, and room for the legend
+    assert y1 == pytest.approx(2.5)  # a little above the highest cost, 2.0: the next nice number
     bottom = _axis_pixels(widget, "bottom")
     session.history.train.add(31, 1.5)  # inside the range shown: the axes stay as they are
     session.historyChanged.emit()
@@ -144,8 +145,6 @@ def test_during_run_the_plot_redraws_at_most_ten_times_a_second(plot, monkeypatc
 
 def shown_plot(qtbot, session, width: int, height: int) -> CostPlot:
     """A cost plot of the session, shown at width × height and laid out."""
-    from PySide6.QtWidgets import QApplication
-
     plot = CostPlot(session)
     qtbot.addWidget(plot)
     plot.resize(width, height)
@@ -155,39 +154,38 @@ def shown_plot(qtbot, session, width: int, height: int) -> CostPlot:
     return plot
 
 
-@pytest.mark.parametrize("width", [360, 900])
-def test_the_legend_is_never_cut_off_by_a_narrow_plot(qtbot, xor, width):
-    plot = shown_plot(qtbot, xor, width, 260)
-    box = plot.getPlotItem().getViewBox().sceneBoundingRect()
-    legend = plot._legend.sceneBoundingRect()
-    assert legend.right() <= box.right() + 1 and legend.left() >= box.left() - 1
-
-
-@pytest.mark.parametrize("width", [360, 900])
-def test_the_legend_never_hides_the_curves(qtbot, xor, width):
-    # narrow, the legend's entries stack in three rows: the plot leaves room for all of them above the
-    # highest cost, and 100 % accuracy sits below them too
-    from PySide6.QtCore import QPointF
-
+@pytest.mark.parametrize("width", [200, 260, 900])
+def test_the_legend_sits_above_the_data_and_is_never_cut_off(qtbot, xor, width):
+    # the legend has a row of its own above the data area, as tall as its entries need: wide, one row;
+    # narrow, they wrap, and the data area gives way (so no curve and no 100 % marker is ever under it)
     for _ in range(30):
         xor.step()
-    plot = shown_plot(qtbot, xor, width, 220)
+    plot = shown_plot(qtbot, xor, width, 240)
     plot.refresh()
+    item = plot.getPlotItem()
     legend = plot._legend.sceneBoundingRect()
-    view = plot.getPlotItem().getViewBox()
-    highest = float(np.max(plot.training_costs()))
-    top_of_curve = view.mapViewToScene(QPointF(0.0, highest)).y()
-    top_of_accuracy = plot._accuracy_view.mapViewToScene(QPointF(0.0, 100.0)).y()
-    assert legend.bottom() <= top_of_curve and legend.bottom() <= top_of_accuracy
-    assert plot.headroom >= HEADROOM
+    view = item.getViewBox().sceneBoundingRect()
+    whole = item.sceneBoundingRect()
+    assert plot._legend.isVisible()
+    assert legend.bottom() <= view.top() + 1  # above the data, never over it
+    assert whole.left() - 1 <= legend.left() and legend.right() <= whole.right() + 1
+    assert (plot.legend_rows == 1) == (width == 900)
+    # the accuracy axis keeps the data area's whole height: 0 % at its bottom, 100 % just under its top
+    accuracy = plot._accuracy_view
+    box = accuracy.sceneBoundingRect()
+    assert box.top() == pytest.approx(view.top(), abs=1)
+    assert box.height() == pytest.approx(view.height(), abs=1)
+    assert accuracy.viewRange()[1] == pytest.approx([0, ACCURACY_TOP])
 
 
 def test_an_empty_plot_shows_its_hint_and_no_legend(qtbot, xor):
-    # before the first step the legend would only cover the hint in a short plot
+    # before the first step the legend has nothing to explain: no row is kept for it
     plot = shown_plot(qtbot, xor, 360, 200)
+    view = plot.getPlotItem().getViewBox()
     assert plot._empty.isVisible() and not plot._legend.isVisible()
-    assert plot.headroom == HEADROOM  # no room kept for a legend not shown: the 0..100 % axis has it
+    top_empty = view.sceneBoundingRect().top()
     xor.step()
     plot.refresh()
+    QApplication.processEvents()
     assert plot._legend.isVisible() and not plot._empty.isVisible()
-    assert plot.headroom > HEADROOM  # three stacked entries in a 200 px plot
+    assert view.sceneBoundingRect().top() >= top_empty + plot._legend.boundingRect().height() - 1

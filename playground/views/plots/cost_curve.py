@@ -171,6 +171,7 @@ class CostCurve(pg.PlotWidget):
         self._hint_drawn = False
         self._hint.hide()
         self._legend.show()
+        self._show_axis_numbers(True)
         self._curve.setData(xs, costs)
         ends = np.array([-self.limit, self.limit])
         self._tangent.setData(ends, self.cost + self.gradient * (ends - value))
@@ -191,6 +192,7 @@ class CostCurve(pg.PlotWidget):
         self._arrow.hide()
         self._hint.show()
         self._legend.hide()
+        self._show_axis_numbers(False)  # no weight, no values and no costs: numbers would mean nothing
         plot = self.getPlotItem()
         # the dock's title already names the plot: the title row stays (so showing a weight's optimiser
         # note does not move the axes) but says nothing until there is a note
@@ -200,6 +202,14 @@ class CostCurve(pg.PlotWidget):
         plot.setLabel("bottom", "")
         plot.setLabel("left", "cost")
         plot.setRange(xRange=(-1, 1), yRange=(0, 1), padding=0)
+
+    def _show_axis_numbers(self, shown: bool) -> None:
+        if self.axis_numbers_shown() != shown:
+            for name in ("left", "bottom"):
+                self.getPlotItem().getAxis(name).setStyle(showValues=shown)
+
+    def axis_numbers_shown(self) -> bool:
+        return bool(self.getPlotItem().getAxis("left").style["showValues"])
 
     def _show_step(self, value: float, cost: float, step: float) -> None:
         """A horizontal arrow from the value to value + step (the weight moves; the rest stays). A step

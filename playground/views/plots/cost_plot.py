@@ -23,8 +23,8 @@ from playground.session import Session
 from playground.views.pacing import Paced
 
 REFRESH_HZ = 10
-HEADROOM = 0.2  # share of the plot's height above the data, where the legend sits (at least)
-MAX_HEADROOM = 0.6  # a very short plot: the legend may cover the top of the data, the data keeps 40 %
+HEADROOM = 1.05  # the cost axis reaches a little above the highest point (then up to a nice number)
+ACCURACY_TOP = 110.0  # and the accuracy axis above 100 %: a 100 % marker shows whole, its "100" fits
 NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)  # for the top of the cost
 # the step axis grows by half or more at a time: early in a Run it grows fast, and each new range
 # redraws the axis
@@ -37,9 +37,6 @@ def nice_ceiling(x: float, steps: tuple[float, ...] = NICE_STEPS) -> float:
         return 1.0
     power = 10.0 ** np.floor(np.log10(x))
     return next(step * power for step in steps if step * power >= x * (1 - 1e-9))
-
-
-LEGEND_ROW_WIDTH = 480  # px of plot the legend's one-row form needs (with its 60 px offset)
 
 
 class CostPlot(pg.PlotWidget):
@@ -71,10 +68,7 @@ class CostPlot(pg.PlotWidget):
         plot.getAxis("right").setTicks([[(v, str(v)) for v in (0, 25, 50, 75, 100)]])
         use_readable_ticks(plot.getAxis("left"))  # an exploded cost: 1.0×10⁴⁰, not 40 digits
         self._accuracy_view.setXLink(plot)
-        # the top of the plot is kept free for the legend (a fifth, more where its entries stack):
-        # 100 % and the highest cost sit below it
-        self.headroom = HEADROOM
-        self._accuracy_view.setYRange(0, 100 / (1 - self.headroom), padding=0)
+        self._accuracy_view.setYRange(0, ACCURACY_TOP, padding=0)
         plot.getViewBox().sigResized.connect(self._sync_views)
         for name in ("left", "bottom", "right"):
             axis = plot.getAxis(name)
@@ -83,19 +77,21 @@ class CostPlot(pg.PlotWidget):
             axis.enableAutoSIPrefix(False)  # "cost (x0.001)" would puzzle a student
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # ticks, labels and grid
 
-        self._legend = plot.addLegend(offset=(60, 1), labelTextColor=theme.TEXT, colCount=3,
-                                      brush=(30, 31, 36, 200))
+        # The legend sits in a row of its own above the data (the plot item's title row), never over
+        # the curves: in a narrow plot its entries wrap into more rows and the data area gives way.
+        self._legend = plot.addLegend(offset=(4, 1), labelTextColor=theme.TEXT, colCount=3)
+        self._legend.setParentItem(plot)  # anchored to the whole plot item, not inside its view box
         self._train = plot.plot([], [], pen=pg.mkPen(theme.COST_TRAIN, width=1),
                                 name="training cost")
         self._train.setClipToView(True)
         self._test = plot.plot([], [], pen=pg.mkPen(theme.COST_TEST, width=1, style=Qt.PenStyle.DashLine),
                                symbol="o", symbolSize=6, symbolBrush=theme.COST_TEST, symbolPen=None,
-                               name="test cost (epoch)")
+                               name="test cost")
         self._accuracy = pg.PlotDataItem([], [],
                                          pen=pg.mkPen(theme.ACCURACY, width=1, style=Qt.PenStyle.DotLine),
                                          symbol="s", symbolSize=6, symbolBrush=theme.ACCURACY, symbolPen=None)
         self._accuracy_view.addItem(self._accuracy)
-        self._legend.addItem(self._accuracy, "test accuracy (epoch)")
+        self._legend.addItem(self._accuracy, "test accuracy")
         self._empty = pg.TextItem("Press Step or Run:\nthe cost of each training step\nappears here.",
                                   color=theme.TEXT_DIM, anchor=(0.5, 0.5))
         plot.addItem(self._empty, ignoreBounds=True)
@@ -116,25 +112,27 @@ class CostPlot(pg.PlotWidget):
         self._paced.request()
 
     def _sync_views(self) -> None:
-        box = self.getPlotItem().getViewBox().sceneBoundingRect()
-        self._accuracy_view.setGeometry(box)
-        # the legend's three entries in a row where they fit, else one under the other (never cut off)
-        columns = 3 if box.width() >= LEGEND_ROW_WIDTH else 1
+        plot = self.getPlotItem()
+        self._accuracy_view.setGeometry(plot.getViewBox().sceneBoundingRect())
         if not hasattr(self, "_legend"):
             return
-        if self._legend.columnCount != columns:
-            self._legend.setColumnCount(columns)
-            self._legend.setOffset((60, 1) if columns == 3 else (4, 1))  # narrow: from the plot's corner
-        # the legend's height decides the headroom, so that stacked entries never hide the curves
-        shown = self._legend.isVisible()
-        needed = (self._legend.boundingRect().height() + 6) / max(box.height(), 1.0) if shown else 0.0
-        headroom = float(np.clip(needed, HEADROOM, MAX_HEADROOM))
-        if abs(headroom - self.headroom) > 0.01:
-            self.headroom = headroom
-            self._accuracy_view.setYRange(0, 100 / (1 - headroom), padding=0)
-            self._range = None  # the cost axis too
-            if hasattr(self, "_paced"):  # (not while the plot is still being built)
-                self.refresh()
+        legend = self._legend
+        # as many entries side by side as the plot's width holds (never cut off), and a row above the
+        # data exactly as tall as the legend then is (none while it is hidden)
+        width = plot.boundingRect().width() - 8
+        for columns in (3, 2, 1):
+            if legend.columnCount != columns:
+                legend.setColumnCount(columns)
+            if legend.boundingRect().width() <= width:
+                break
+        height = round(legend.boundingRect().height()) if legend.isVisible() else 0
+        if plot.layout.rowMaximumHeight(0) != height:
+            plot.layout.setRowFixedHeight(0, height)
+
+    @property
+    def legend_rows(self) -> int:
+        """How many rows the legend's entries take now (1 where the plot is wide enough)."""
+        return self._legend.layout.rowCount()
 
     @property
     def training_point_count(self) -> int:
@@ -167,12 +165,12 @@ class CostPlot(pg.PlotWidget):
             self._show_range(1.0, 1.0)
         else:
             # x runs from the start to a little past the last step; y from 0 (no cost) to a little above
-            # the highest point, leaving the top (self.headroom of it) to the legend
+            # the highest point
             costs = np.concatenate([train.column(1), test.column(1)])
             top = float(np.max(costs[np.isfinite(costs)], initial=0.0))
             last = float(train.rows[0][-1])
             right = nice_ceiling(max(1.05 * last, 1.0), STEP_RANGES)  # (the last marker stays whole)
-            self._show_range(right, nice_ceiling(max(top, 1e-6)) / (1 - self.headroom))
+            self._show_range(right, nice_ceiling(HEADROOM * max(top, 1e-6)))
 
     def mark_texts(self) -> list[tuple[float, str]]:
         """The marks drawn: (step, words), e.g. (120, "cost: MSE")."""
