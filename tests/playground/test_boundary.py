@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from engine.training import Trainer
 from playground import theme
@@ -92,6 +93,21 @@ def test_points_are_drawn_train_filled_and_test_outlined(qtbot, xor):
     first = int(xor.dataset.labels_train[0])
     assert view._train.data["brush"][0].color().name() == theme.CLASS_COLORS[first]
     assert "class 0" in view.legend.text() and "test point" in view.legend.text()
+
+
+def test_a_narrow_dock_wraps_the_legend_between_its_entries(qtbot, xor):
+    # QLabel would otherwise keep one line and be cut at the dock's edge ("◯ shown" without "input")
+    view = _boundary(qtbot, xor)
+    line = view.legend.fontMetrics().height()
+    view.resize(230, 300)
+    QApplication.processEvents()
+    assert view.legend.width() <= view.width()
+    assert view.legend.heightForWidth(view.legend.width()) >= 2 * line  # two lines
+    view.resize(600, 300)
+    QApplication.processEvents()
+    assert view.legend.heightForWidth(view.legend.width()) < 2 * line  # one line where it fits
+    # never inside an entry: each is kept whole
+    assert view.legend.text().count("white-space:nowrap") == len(xor.dataset.classes) + 2
 
 
 def test_it_follows_the_network_within_the_refresh_interval(qtbot, xor):

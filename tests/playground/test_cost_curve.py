@@ -12,6 +12,7 @@ from engine.network import Network
 from playground.session import Session
 from playground.views.inspector.inspector import NeuronInspector
 from playground.views.plots.cost_curve import CostCurve
+from playground.views.plots.empty_state import axis_numbers_shown
 
 
 @pytest.fixture
@@ -87,11 +88,11 @@ def test_with_nothing_selected_it_says_how_to_select_a_weight(curve, xor):
     assert curve.hint_shown() and not curve._legend.isVisible()
     assert "click a line in the network" in curve._hint.textItem.toPlainText()
     assert len(curve.item("cost").getData()[0] or []) == 0
-    assert not curve.axis_numbers_shown()  # axes without a weight: no numbers to misread
+    assert not axis_numbers_shown(curve.getPlotItem())  # axes without a weight: no numbers to misread
     xor.select_weight(1, 0, 0)
-    assert not curve.hint_shown() and curve.axis_numbers_shown()
+    assert not curve.hint_shown() and axis_numbers_shown(curve.getPlotItem())
     xor.select_neuron(1, 1)  # a neuron alone is no parameter
-    assert curve.hint_shown() and not curve.axis_numbers_shown()
+    assert curve.hint_shown() and not axis_numbers_shown(curve.getPlotItem())
 
 
 def test_the_curve_spans_the_sliders_range(qtbot, curve, xor):

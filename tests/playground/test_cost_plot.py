@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from playground.history import MAX_TRAINING_POINTS
 from playground.session import Session
 from playground.views.plots.cost_plot import ACCURACY_TOP, STEP_RANGES, CostPlot, nice_ceiling
+from playground.views.plots.empty_state import axis_numbers_shown
 
 
 @pytest.fixture
@@ -189,3 +190,20 @@ def test_an_empty_plot_shows_its_hint_and_no_legend(qtbot, xor):
     QApplication.processEvents()
     assert plot._legend.isVisible() and not plot._empty.isVisible()
     assert view.sceneBoundingRect().top() >= top_empty + plot._legend.boundingRect().height() - 1
+
+
+@pytest.mark.parametrize("width", [170, 240, 600])
+def test_the_empty_plots_hint_fits_inside_it_and_its_axes_show_no_numbers(qtbot, xor, width):
+    # a narrow dock wraps the hint instead of cutting it off at both ends; until the first step the
+    # axes have nothing to measure, so they carry no numbers
+    plot = shown_plot(qtbot, xor, width, 200)
+    view = plot.getPlotItem().getViewBox().sceneBoundingRect()
+    hint = plot._empty.mapRectToScene(plot._empty.boundingRect())
+    assert plot._empty.isVisible()
+    assert view.left() <= hint.left() and hint.right() <= view.right()
+    assert abs(hint.center().x() - view.center().x()) < 0.02 * view.width()  # centred
+    assert not axis_numbers_shown(plot.getPlotItem())
+    assert not plot.getPlotItem().getAxis("right").style["showValues"]
+    xor.step()
+    plot.refresh()
+    assert axis_numbers_shown(plot.getPlotItem()) and plot.getPlotItem().getAxis("right").style["showValues"]

@@ -75,12 +75,14 @@ class BoundaryView(QWidget):
         self.legend.setObjectName("boundaryLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setToolTip(HELP)
+        self.legend.setWordWrap(True)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
         page = QWidget()
         v = QVBoxLayout(page)
         v.setContentsMargins(0, 0, 0, 2)
         v.setSpacing(2)
         v.addWidget(self.plot, 1)
-        v.addWidget(self.legend, 0, Qt.AlignmentFlag.AlignHCenter)
+        v.addWidget(self.legend)
         self._page = page
         self._stack.addWidget(page)
         self._stack.addWidget(self.note)
@@ -167,13 +169,17 @@ class BoundaryView(QWidget):
                                 f"<span style='color:{theme.POSITIVE}'>high</span>")
             return
         if d.task == "regression":
-            dots = (f"<span style='color:{theme.NEGATIVE}'>■</span> −1 … "
-                    f"<span style='color:{theme.POSITIVE}'>■</span> +1 predicted")
+            entries = [f"<span style='color:{theme.NEGATIVE}'>■</span> −1 … "
+                       f"<span style='color:{theme.POSITIVE}'>■</span> +1 predicted"]
         else:
-            dots = "   ".join(f"<span style='color:{theme.CLASS_COLORS[k % len(theme.CLASS_COLORS)]}'>●"
-                               f"</span> class {name}" for k, name in enumerate(d.classes))
-        test = "   <span style='color:#ffffff'>◯</span> test point" if s.settings.show_test else ""
-        self.legend.setText(f"{dots}{test}   <span style='color:{theme.HIGHLIGHT}'>◯</span> shown input")
+            entries = [f"<span style='color:{theme.CLASS_COLORS[k % len(theme.CLASS_COLORS)]}'>●</span> "
+                       f"class {name}" for k, name in enumerate(d.classes)]
+        if s.settings.show_test:
+            entries.append("<span style='color:#ffffff'>◯</span> test point")
+        entries.append(f"<span style='color:{theme.HIGHLIGHT}'>◯</span> shown input")
+        # a narrow dock wraps the legend between its entries, never inside one
+        self.legend.setText("&nbsp;&nbsp; ".join(f"<span style='white-space:nowrap'>{e}</span>"
+                                                 for e in entries))
 
     def _settings_changed(self) -> None:
         s = self._session

@@ -21,6 +21,7 @@ from playground.probe_gradients import parameter_gradient, probe_backprop
 from playground.session import Session
 from playground.views.inspector.sliders import DEFAULT_LIMIT, MANY_INPUTS, initial_limit
 from playground.views.pacing import Paced
+from playground.views.plots.empty_state import PlotHint, show_axis_numbers
 
 REFRESH_HZ = 10
 ARROW_HEAD = 14  # pixels
@@ -111,9 +112,7 @@ class CostCurve(pg.PlotWidget):
         plot.addItem(self._landing)
         self._point = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(theme.HIGHLIGHT), pen=pg.mkPen("k"))
         plot.addItem(self._point)
-        self._hint = pg.TextItem(HINT, color=theme.TEXT_DIM, anchor=(0.5, 0.5))
-        plot.addItem(self._hint, ignoreBounds=True)
-        self._hint.setPos(0.0, 0.5)
+        self._hint = PlotHint(plot, HINT, (0.0, 0.5))
         plot.enableAutoRange(enable=False)
 
         self.parameter: tuple[int, int, int | None] | None = None  # what the plot shows now
@@ -171,7 +170,7 @@ class CostCurve(pg.PlotWidget):
         self._hint_drawn = False
         self._hint.hide()
         self._legend.show()
-        self._show_axis_numbers(True)
+        show_axis_numbers(self.getPlotItem(), True)
         self._curve.setData(xs, costs)
         ends = np.array([-self.limit, self.limit])
         self._tangent.setData(ends, self.cost + self.gradient * (ends - value))
@@ -192,7 +191,7 @@ class CostCurve(pg.PlotWidget):
         self._arrow.hide()
         self._hint.show()
         self._legend.hide()
-        self._show_axis_numbers(False)  # no weight, no values and no costs: numbers would mean nothing
+        show_axis_numbers(self.getPlotItem(), False)  # no weight, no values, no costs: no numbers
         plot = self.getPlotItem()
         # the dock's title already names the plot: the title row stays (so showing a weight's optimiser
         # note does not move the axes) but says nothing until there is a note
@@ -202,14 +201,6 @@ class CostCurve(pg.PlotWidget):
         plot.setLabel("bottom", "")
         plot.setLabel("left", "cost")
         plot.setRange(xRange=(-1, 1), yRange=(0, 1), padding=0)
-
-    def _show_axis_numbers(self, shown: bool) -> None:
-        if self.axis_numbers_shown() != shown:
-            for name in ("left", "bottom"):
-                self.getPlotItem().getAxis(name).setStyle(showValues=shown)
-
-    def axis_numbers_shown(self) -> bool:
-        return bool(self.getPlotItem().getAxis("left").style["showValues"])
 
     def _show_step(self, value: float, cost: float, step: float) -> None:
         """A horizontal arrow from the value to value + step (the weight moves; the rest stays). A step

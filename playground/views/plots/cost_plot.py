@@ -21,6 +21,7 @@ from playground import theme
 from playground.number_format import use_readable_ticks
 from playground.session import Session
 from playground.views.pacing import Paced
+from playground.views.plots.empty_state import PlotHint, show_axis_numbers
 
 REFRESH_HZ = 10
 HEADROOM = 1.05  # the cost axis reaches a little above the highest point (then up to a nice number)
@@ -92,10 +93,8 @@ class CostPlot(pg.PlotWidget):
                                          symbol="s", symbolSize=6, symbolBrush=theme.ACCURACY, symbolPen=None)
         self._accuracy_view.addItem(self._accuracy)
         self._legend.addItem(self._accuracy, "test accuracy")
-        self._empty = pg.TextItem("Press Step or Run:\nthe cost of each training step\nappears here.",
-                                  color=theme.TEXT_DIM, anchor=(0.5, 0.5))
-        plot.addItem(self._empty, ignoreBounds=True)
-        self._empty.setPos(0.5, 0.5)
+        self._empty = PlotHint(plot, "Press Step or Run:\nthe cost of each training step\nappears here.",
+                               (0.5, 0.5))
         plot.enableAutoRange(enable=False)
         self._range: tuple[float, float] | None = None  # (right end of x, top of y) now shown
         self._marks: list[pg.InfiniteLine] = []  # where the cost function changed (History.marks)
@@ -158,6 +157,7 @@ class CostPlot(pg.PlotWidget):
         self._show_marks(history.marks)
         empty = len(train) == 0
         self._empty.setVisible(empty)
+        show_axis_numbers(self.getPlotItem(), not empty, ("left", "bottom", "right"))  # none while empty
         if self._legend.isVisible() == empty:  # nothing to explain yet: the "Press Step or Run" hint alone
             self._legend.setVisible(not empty)
             self._sync_views()  # the room kept for the legend goes with it
