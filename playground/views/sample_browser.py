@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSpin
 from playground import theme
 from playground.number_format import readable
 from playground.session import Session
+from playground.views.fitting import first_that_fits
 from playground.views.pacing import Paced
 
 VERDICT_HZ = 10  # during Run the verdict on the shown sample follows the snapshots at most this often
@@ -45,8 +46,7 @@ class FittingLabel(QLabel):
         self._choose()
 
     def _choose(self) -> None:
-        fits = [t for t, w in zip(self._texts, self._widths, strict=True) if w <= self.width()]
-        text = fits[0] if fits else self._texts[-1]
+        text = first_that_fits(self._texts, self._widths, self.width())
         if text != self.text():
             self.setText(text)
 

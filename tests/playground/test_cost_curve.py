@@ -217,3 +217,30 @@ def test_the_screenshot_flags_select_a_weight_and_turn_the_overlay_on(qapp, tmp_
     assert a.size() == b.size() and a != b
     assert main(["--screenshot", str(shot), "--select-weight", "1,x"]) == 2
     assert "--select-weight wants LAYER,NEURON,SOURCE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("width", [260, 1000])
+def test_a_narrow_plot_shortens_its_words_and_keeps_every_number_whole(qtbot, curve, xor, width):
+    # the legend's numbers, the optimiser's note and the weight's name take the longest wording that
+    # fits: a narrow dock gets "C = 0.6931", never "cost C = 0.6931 at" cut off after "at"
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    xor.select_weight(1, 0, 1)
+    curve.resize(width, 300)
+    QApplication.processEvents()
+    item = curve.getPlotItem()
+    view = item.getViewBox().sceneBoundingRect()
+    legend = curve._legend.sceneBoundingRect()
+    assert view.left() - 1 <= legend.left() and legend.right() <= view.right() + 1
+    texts = [curve._legend.getLabel(curve.item(name)).text for name in ("cost", "tangent", "step")]
+    assert f"C = {curve.cost:.4f}" in texts[0]  # the number itself, whole
+    assert f"{curve.step:+.3g}" in texts[2]
+    long = texts[0].startswith("cost C =")
+    assert long == (width == 1000)
+    title = item.titleLabel.item.boundingRect().width()
+    assert title <= view.width() + 1
+    # the legend's rows sit above the curve's highest point
+    top_of_curve = min(item.getViewBox().mapViewToScene(QPointF(x, y)).y()
+                       for x, y in zip(*curve.item("cost").getData(), strict=True))
+    assert legend.bottom() <= top_of_curve + 1

@@ -14,18 +14,21 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from engine import landscape
 from playground import theme
 from playground.probe_gradients import parameter_gradient, probe_backprop
 from playground.session import Session
+from playground.views.fitting import first_that_fits
 from playground.views.inspector.sliders import DEFAULT_LIMIT, MANY_INPUTS, initial_limit
 from playground.views.pacing import Paced
 from playground.views.plots.empty_state import PlotHint, show_axis_numbers
 
 REFRESH_HZ = 10
 ARROW_HEAD = 14  # pixels
-HEADROOM = 0.3  # share of the plot's height above the curve, where the legend's numbers sit
+HEADROOM = 0.3  # share of the plot's height above the curve, where the legend's numbers sit (at least:
+MAX_HEADROOM = 0.6  # a short plot gives the legend's three rows more, up to this; the curve keeps 40 %)
 POINTS = 200  # along the slider's range; three more sit at the current value and just either side
 NEIGHBOUR = 2e-3  # those two are this share of the range's half-width away (a finite difference)
 HINT = ("Select a weight\nto see the cost along it:\nclick a line in the network,\n"
@@ -38,11 +41,15 @@ TIP = ("The cost C on a fixed sample of the training data, if only the selected 
        "than the curve gives when the step is big. (A step shorter than the arrow's head is drawn\n"
        "a head long: its direction is what counts.)")
 # What the arrow is, for each optimiser: honest about the ones whose step is not −lr·∂C/∂w
-OPTIMIZER_NOTES = {
-    "sgd": "arrow: SGD's step −lr·∂C/∂w on these samples",
-    "momentum": "arrow: −lr·∂C/∂w, the gradient's part of momentum's step",
-    "adam": "arrow: plain SGD's step −lr·∂C/∂w; Adam's own step differs",
+OPTIMIZER_NOTES = {  # each from long to short: the plot shows the longest that fits
+    "sgd": ("arrow: SGD's step −lr·∂C/∂w on these samples", "arrow: SGD's step −lr·∂C/∂w",
+            "arrow: SGD's step"),
+    "momentum": ("arrow: −lr·∂C/∂w, the gradient's part of momentum's step",
+                 "arrow: the gradient's part of momentum's step", "arrow: −lr·∂C/∂w"),
+    "adam": ("arrow: plain SGD's step −lr·∂C/∂w; Adam's own step differs", "arrow: SGD's step, not Adam's",
+             "arrow: not Adam's step"),
 }
+LEGEND_POINTS, TITLE_POINTS = 9.0, 8.0  # the legend's and the note's type sizes (pyqtgraph's and ours)
 OPTIMIZER_TIPS = {
     "sgd": ("\n\nA Step computes the gradient on its own mini-batch, not on these samples: its step is\n"
             "close to the arrow, not equal to it (equal when the mini-batch is the whole training set)."),
@@ -70,6 +77,22 @@ def curve_values(value: float, limit: float, points: int = POINTS) -> np.ndarray
     even = np.linspace(-limit, limit, points)
     even = even[np.abs(even - value) > 1.5 * h]  # the two neighbours are the dot's nearest points
     return np.unique(np.concatenate([even, [value - h, value, value + h]]))
+
+
+def _fitting(texts: tuple[str, ...], points: float, room: float) -> str:
+    """The longest of the wordings that fits `room` px in a font of `points` pt."""
+    font = QFont()
+    font.setPointSizeF(points)
+    metrics = QFontMetricsF(font)
+    return first_that_fits(texts, [metrics.horizontalAdvance(t) for t in texts], room)
+
+
+def short_parameter_name(session: Session, parameter: tuple[int, int, int | None]) -> str:
+    """parameter_name for a narrow plot: "w1 of neuron 0 (← x2)", "bias b of neuron 3"."""
+    layer, neuron, source = parameter
+    if source is None:
+        return f"bias b of neuron {neuron}"
+    return f"w{source} of neuron {neuron} (← {session.input_labels(layer - 1)[source]})"
 
 
 def parameter_name(session: Session, parameter: tuple[int, int, int | None]) -> str:
@@ -114,6 +137,9 @@ class CostCurve(pg.PlotWidget):
         plot.addItem(self._point)
         self._hint = PlotHint(plot, HINT, (0.0, 0.5))
         plot.enableAutoRange(enable=False)
+        self._words: dict[str, tuple[str, ...]] | None = None  # the texts shown, each long to short
+        self._costs: np.ndarray | None = None  # the curve's costs now shown
+        plot.getViewBox().sigResized.connect(self._resized)
 
         self.parameter: tuple[int, int, int | None] | None = None  # what the plot shows now
         self.limit = DEFAULT_LIMIT
@@ -177,9 +203,17 @@ class CostCurve(pg.PlotWidget):
         self._point.setData([value], [self.cost])
         after = float(np.interp(value + self.step, xs, costs))
         self._landing.setData([value + self.step], [after])
+        self._show_words(s, p, len(X), after)  # first: the legend's size decides the room above the curve
+        self._costs = costs
         self._show_range(costs)
         self._show_step(value, self.cost, self.step)
-        self._show_words(s, p, len(X), after)
+
+    def _resized(self) -> None:
+        """Texts that fit the new width, and the room above the curve their legend now needs."""
+        self._fit_words()
+        if self.parameter is not None and self._costs is not None:
+            self._show_range(self._costs)
+            self._show_step(self.value, self.cost, self.step)
 
     def _show_hint(self) -> None:
         if self._hint_drawn:  # (during Run it would relayout the title and the axes ten times a second)
@@ -221,27 +255,60 @@ class CostCurve(pg.PlotWidget):
         lo = float(min(finite.min(), self.cost)) if finite.size else 0.0
         hi = float(max(finite.max(), self.cost)) if finite.size else 1.0
         pad = 0.08 * (hi - lo) if hi > lo else max(0.05 * abs(hi), 1e-3)
-        top = hi + pad + HEADROOM / (1 - HEADROOM) * (hi + 2 * pad - lo)
+        room = self.headroom()
+        top = hi + pad + room / (1 - room) * (hi + 2 * pad - lo)
         self.getPlotItem().setRange(xRange=(-self.limit, self.limit), yRange=(lo - pad, top), padding=0)
+
+    def headroom(self) -> float:
+        """The share of the plot's height kept above the curve: what the legend's rows need there."""
+        view = self.getPlotItem().getViewBox().height()
+        needed = (self._legend.boundingRect().height() + 6) / max(view, 1.0)
+        return float(np.clip(needed, HEADROOM, MAX_HEADROOM))
 
     def _show_words(self, s: Session, p: tuple[int, int, int | None], n: int, after: float) -> None:
         w = "b" if p[2] is None else "w"
-        plot = self.getPlotItem()
-        plot.setLabel("bottom", parameter_name(s, p), color=theme.TEXT_DIM)
-        plot.setLabel("left", f"cost C ({n} training samples)", color=theme.TEXT_DIM)
-        # the numbers go in the legend, beside what they belong to
-        self._label("cost", f"cost C = {self.cost:.4f} at {w} = {self.value:.4f}")
-        self._label("tangent", f"tangent: slope ∂C/∂{w} = {self.gradient:.4g}")
-        self._label("step", f"step −lr·∂C/∂{w} = {self.step:+.3g} → C = {after:.4f}")
-        plot.setTitle(OPTIMIZER_NOTES.get(s.optimizer_name, ""), color=theme.TEXT_DIM, size="8pt")
-        plot.titleLabel.setMinimumWidth(1)  # a narrow dock cuts the note short rather than the plot
-        plot.titleLabel.setPreferredWidth(1)
+        c, v, g, step = self.cost, self.value, self.gradient, self.step
+        # the numbers go in the legend, beside what they belong to; each text from long to short
+        self._words = {
+            "cost": (f"cost C = {c:.4f} at {w} = {v:.4f}", f"C = {c:.4f} at {w} = {v:.4g}", f"C = {c:.4f}"),
+            "tangent": (f"tangent: slope ∂C/∂{w} = {g:.4g}", f"slope ∂C/∂{w} = {g:.4g}", f"slope {g:.3g}"),
+            "step": (f"step −lr·∂C/∂{w} = {step:+.3g} → C = {after:.4f}",
+                     f"step {step:+.3g} → C = {after:.4f}", f"step {step:+.3g}"),
+            "title": OPTIMIZER_NOTES.get(s.optimizer_name, ("",)),
+            "bottom": (parameter_name(s, p), short_parameter_name(s, p)),
+        }
+        self.getPlotItem().setLabel("left", f"cost C ({n} training samples)", color=theme.TEXT_DIM)
+        self._fit_words()
         self.setToolTip(TIP + OPTIMIZER_TIPS.get(s.optimizer_name, ""))
+
+    def _fit_words(self) -> None:
+        """The longest wording of each text that fits the plot's width now (a narrow dock gets the short
+        ones, every number whole, rather than long ones cut off)."""
+        words = self._words
+        if words is None or self.parameter is None:
+            return
+        plot = self.getPlotItem()
+        view = plot.getViewBox().width()
+        legend_room = view - 44  # the legend's line samples, its margins and the plot's edge
+        for name in ("cost", "tangent", "step"):
+            self._label(name, _fitting(words[name], LEGEND_POINTS, legend_room))
+        self._legend.updateSize()  # (a legend sizes itself only as entries come, not as their texts change)
+        title = _fitting(words["title"], TITLE_POINTS, view - 12)  # the title's column is the view box's
+        if plot.titleLabel.text != title:
+            plot.setTitle(title, color=theme.TEXT_DIM, size=f"{TITLE_POINTS:g}pt")
+            plot.titleLabel.setMinimumWidth(1)  # the note never widens the plot
+            plot.titleLabel.setPreferredWidth(1)
+        bottom = _fitting(words["bottom"], self.font().pointSizeF(), view - 12)
+        if plot.getAxis("bottom").labelText != bottom:
+            plot.setLabel("bottom", bottom, color=theme.TEXT_DIM)
 
     def _label(self, name: str, text: str) -> None:
         label = self._legend.getLabel(self.item(name))
         if label.text != text:
             label.setText(text)
+            # its own size at once, for the legend's: a label grows with a longer text but keeps its
+            # old width for a shorter one until the layout next runs
+            label.resize(label.effectiveSizeHint(Qt.SizeHint.PreferredSize))
 
     # ------------------------------------------------------------------ for tests and tools
     def item(self, name: str) -> pg.PlotDataItem:
