@@ -12,7 +12,9 @@ When Run stops, every waiting view redraws at once: what is shown is the final s
 sight in a shown window (a closed dock, a tab behind another) skips its redraws, paused or not, and
 catches up the moment it is shown.
 
-A view makes `Paced(owner, session, redraw, hz)` and calls `request()` where it called `redraw()`.
+A view makes `Paced(owner, session, redraw, hz)` and calls `request()` where it called `redraw()`;
+`request_throttled()` where even a paused redraw must wait out its interval (a slider drag asks on
+every move, and a plane's maps cost a forward pass over a grid each).
 """
 
 from __future__ import annotations
@@ -94,6 +96,9 @@ class Paced(QObject):
         self.last = float("-inf")  # when it last redrew, on the Pacer's clock
         self.stale = False  # a redraw was skipped while out of sight
         self._pacer = pacer_for(session)
+        self._later = QTimer(self)  # a paused, throttled redraw asked for too soon waits on this
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self.redraw_now)
         # a view that goes away must not be redrawn by a later tick
         owner.destroyed.connect(lambda *_: self._pacer.forget(self))
         owner.installEventFilter(self)
@@ -108,7 +113,24 @@ class Paced(QObject):
         else:
             self.redraw_now()
 
+    def request_throttled(self) -> None:
+        """As request(), and while paused at most hz times a second too: asked sooner, the redraw waits
+        for the rest of its interval (then shows the state of that moment)."""
+        if getattr(self._session, "running", False):
+            self._pacer.wait(self)
+            return
+        wait = self.period - (self._pacer.clock() - self.last)
+        if wait <= 0:
+            self.redraw_now()
+        elif not self._later.isActive():
+            self._later.start(int(wait * 1000) + 1)
+
+    def drawn(self) -> None:
+        """Note a redraw the view made by itself (a hover, a rebuild): the interval counts from it."""
+        self.last = self._pacer.clock()
+
     def redraw_now(self) -> None:
+        self._later.stop()
         self._pacer.forget(self)
         owner = self._owner
         if not owner.isVisible() and owner.window().isVisible():

@@ -94,9 +94,12 @@ def test_the_maps_change_during_run(qtbot, qapp):
         session.shutdown()
 
 
-def test_redraws_are_throttled_by_the_clock(qtbot, xor):
+def test_redraws_are_throttled_by_the_clock(qtbot, xor, monkeypatch):
+    from playground.views.pacing import pacer_for
+
     now = [100.0]
-    maps = NeuronMaps(xor, clock=lambda: now[0])
+    monkeypatch.setattr(pacer_for(xor), "clock", lambda: now[0])  # a fake clock, moved by hand
+    maps = NeuronMaps(xor)
     qtbot.addWidget(maps)
     maps.refresh()
     drawn = maps.maps[1].copy()

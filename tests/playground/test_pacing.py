@@ -45,6 +45,25 @@ def test_paused_a_request_redraws_at_once(qtbot, xor):
     assert redraw.seen == [0.0, 1.0, 2.0]  # every edit and Step shows at once, unthrottled
 
 
+def test_paused_a_throttled_request_waits_out_its_interval_then_shows_the_newest(qtbot, xor):
+    # a slider dragged across its range asks on every move: at most hz redraws a second, the last
+    # state always shown
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    redraw = Counting(xor)
+    view = Paced(owner, xor, redraw, 10)
+    view.request_throttled()
+    assert redraw.seen == [0.0]  # the first at once
+    for k in range(1, 4):  # three moves within the tenth of a second
+        xor.network.biases[0][0] = k
+        view.request_throttled()
+    assert redraw.seen == [0.0]
+    qtbot.waitUntil(lambda: len(redraw.seen) == 2, timeout=1000)
+    assert redraw.seen == [0.0, 3.0]  # one redraw when the interval has passed, of the newest
+    qtbot.wait(150)
+    assert redraw.seen == [0.0, 3.0]  # and no more than asked for
+
+
 def test_during_run_a_request_waits_for_a_tick_and_shows_the_newest(paced):
     session, pacer, now, [(view, redraw), *_] = paced
     for k in range(5):  # five snapshots before the next tick

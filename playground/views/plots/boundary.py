@@ -12,11 +12,9 @@ right-click removes the nearest point: the Session edits the data and every view
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from playground import theme
@@ -93,10 +91,6 @@ class BoundaryView(QWidget):
         self._ready = False  # the extent and points of the current data are set
         self.neuron_values: np.ndarray | None = None  # the hovered neuron's map, (GRID, GRID)
         self._rect = QRectF(-1, -1, 2, 2)
-        self._last = 0.0
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.refresh)
         self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
         session.structureChanged.connect(self.rebuild)
         session.networkChanged.connect(self._network_changed)
@@ -191,16 +185,8 @@ class BoundaryView(QWidget):
     def _network_changed(self) -> None:
         """Redraw now if the last redraw is old enough, else once the interval has passed; during Run in
         a beat of its own (views/pacing.py)."""
-        if not self.applies:
-            return
-        if self._session.running:
-            self._paced.request()
-            return
-        wait = 1.0 / REFRESH_HZ - (time.monotonic() - self._last)
-        if wait <= 0:
-            self.refresh()
-        elif not self._timer.isActive():
-            self._timer.start(int(wait * 1000) + 1)
+        if self.applies:
+            self._paced.request_throttled()
 
     def refresh(self) -> None:
         """Colour the heatmap from the network's outputs on the grid (the Session's one forward pass),
@@ -208,7 +194,7 @@ class BoundaryView(QWidget):
         s = self._session
         if not self.applies or not self._ready or s.network.sizes[0] != s.dataset.n_features:
             return  # (a structure change is on its way: rebuild() follows)
-        self._last = time.monotonic()
+        self._paced.drawn()
         layers = s.plane_activations(GRID)
         self._legend()
         if s.hovered is not None:

@@ -8,10 +8,8 @@ large in the boundary view (through `Session.hover_neuron`, as hovering the neur
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
@@ -62,12 +60,11 @@ class MapTile(QLabel):
 
 
 class NeuronMaps(QWidget):
-    def __init__(self, session: Session, parent=None, clock=time.monotonic):
+    def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.setObjectName("neuronMaps")
         self.setToolTip(HELP)
         self._session = session
-        self._clock = clock  # tests move a fake clock instead of sleeping
         self._stack = QStackedLayout(self)
         self._page = QWidget()
         self._grid = QGridLayout(self._page)
@@ -88,10 +85,6 @@ class NeuronMaps(QWidget):
         self._stack.addWidget(self.note)
         self.tiles: list[list[MapTile]] = []
         self.maps: list[np.ndarray] = []  # per shown layer: (neurons shown, GRID, GRID), what is drawn
-        self._last = -1e9
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.refresh)
         self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
         session.structureChanged.connect(self.rebuild)
         session.networkChanged.connect(self._network_changed)
@@ -133,23 +126,15 @@ class NeuronMaps(QWidget):
     def _network_changed(self) -> None:
         """Redraw now if the last redraw is old enough, else once the interval has passed; during Run in
         a beat of its own (views/pacing.py)."""
-        if not self.tiles:
-            return
-        if self._session.running:
-            self._paced.request()
-            return
-        wait = 1.0 / REFRESH_HZ - (self._clock() - self._last)
-        if wait <= 0:
-            self.refresh()
-        elif not self._timer.isActive():
-            self._timer.start(int(wait * 1000) + 1)
+        if self.tiles:
+            self._paced.request_throttled()
 
     def refresh(self) -> None:
         s = self._session
         if not self.tiles or len(self.tiles) != len(s.network.sizes) - 1 or \
                 s.network.sizes[0] != s.dataset.n_features:
             return  # a structure change is on its way: rebuild() follows
-        self._last = self._clock()
+        self._paced.drawn()
         layers = s.plane_activations(GRID)
         self.maps = []
         for layer, row in enumerate(self.tiles):
