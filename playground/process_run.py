@@ -13,9 +13,11 @@ import multiprocessing
 import os
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
@@ -223,24 +225,50 @@ class ProcessRun(QObject):
         self.ended.emit()
 
 
-_last_data: tuple | None = None  # (places, block): the last Run's dataset in shared memory
+_last_data: tuple | None = None  # (places, block, owner): the last Run's dataset in shared memory
 
 
 def shared_data(ctx, arrays: list) -> tuple:
     """(block, places): `arrays` in a shared block. The last Run's block serves again if it holds the
     same numbers, as after a Pause on the same data: no allocating and copying 30 MB for the digits
     (~60 ms of the Run's start, measured). A block is only ever read once filled, so two Runs (two
-    windows) may share one. It stays until a Run on other data replaces it."""
+    windows) may share one. It stays while the data it copies is alive, and until a Run on other data
+    replaces it."""
     global _last_data
     places, size = child.layout(arrays)
     if _last_data is not None and _last_data[0] == places:
         block = _last_data[1]
         if all(np.array_equal(v, a) for v, a in zip(child.views_of(block, places), arrays, strict=True)):
+            _last_data = (places, block, _owner(arrays))
             return block, places
     block = ctx.RawArray("b", max(size, 1))
     child.fill(block, arrays, places)
-    _last_data = (places, block)
+    _last_data = (places, block, _owner(arrays))
     return block, places
+
+
+def _owner(arrays: list) -> weakref.ref | None:
+    """A weak reference to the data's first array: once the data is gone (other data shown, the old
+    dropped), its block goes too instead of holding up to 190 MB (the full MNIST) until the next Run."""
+    return weakref.ref(arrays[0], _data_gone) if arrays else None
+
+
+def keep_shared_data_only_for(data) -> None:
+    """Drop the last Run's shared copy of its data unless `data` (now shown) is that data: a copy of
+    other data would only wait, holding its memory (190 MB for the full MNIST), for a Run that may
+    never come. Back on that data, its next Run copies it again (about 0.1 s)."""
+    global _last_data
+    if _last_data is None:
+        return
+    arrays = child.shared_arrays(SimpleNamespace(dataset=data))
+    if not arrays or _last_data[2] is None or _last_data[2]() is not arrays[0]:
+        _last_data = None
+
+
+def _data_gone(owner: weakref.ref) -> None:
+    global _last_data
+    if _last_data is not None and _last_data[2] is owner:
+        _last_data = None
 
 
 def adopt(trainer, trained) -> None:

@@ -29,7 +29,7 @@ from playground.state import kept_by as _kept_by
 from playground.state import setting as _setting
 from playground.status_words import COST_WORDS, PRESETS_WITH_MODELS, activation_switch_note
 from playground.walk_steps import WalkSteps
-from playground.worker import warm_up
+from playground.worker import keep_shared_data_only_for, warm_up
 
 WARM_UP_AFTER_MS = 1000  # the training process's server starts this long after the Session (worker.warm_up)
 
@@ -272,6 +272,7 @@ class Session(Lab2D, WalkSteps, Running, ModelFiles, Readout, QObject):
         if not keep_history:
             self._run.clear()
         self._run.make_trainer(self.network, self.dataset, self.settings)
+        keep_shared_data_only_for(self.dataset)  # (a Run's copy of other data goes)
         self._fit_input()  # the shown input must fit the new network before any view hears of it
         for signal in (self.structureChanged, self.inputChanged, self.networkChanged, self.historyChanged,
                        self.settingsChanged):

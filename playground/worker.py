@@ -24,7 +24,7 @@ import time
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from engine.threads import set_blas_threads
-from playground.process_run import ProcessRun, warm_up  # noqa: F401 (warm_up: for the Session)
+from playground.process_run import ProcessRun, keep_shared_data_only_for, warm_up  # noqa: F401 (for the Session)
 from playground.run_control import Snapshot
 from playground.training_loop import FULL_SPEED, TrainingLoop
 

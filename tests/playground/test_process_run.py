@@ -226,3 +226,41 @@ def test_closing_the_window_during_run_leaves_no_process_behind():
     while any(_alive(p) for p in pids if p) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(p) for p in pids if p), "a training process outlived the window"
+
+
+def test_the_shared_dataset_goes_when_its_data_does():
+    # the block copies the data for the training process (190 MB for the full MNIST): once the window
+    # has dropped that data, the block must not stay behind until some later Run
+    import gc
+
+    from playground import process_run
+
+    ctx = process_run.context()
+    X, Y = np.ones((50, 4), np.float32), np.zeros((50, 2), np.float32)
+    block, _ = process_run.shared_data(ctx, [X, Y])
+    X2 = X.copy()  # the same numbers in other arrays (data loaded again): the block serves them
+    assert process_run.shared_data(ctx, [X2, Y])[0] is block
+    X = None
+    gc.collect()
+    assert process_run._last_data[1] is block  # the data of its last Run is still alive
+    X2 = None  # and now gone
+    gc.collect()
+    assert process_run._last_data is None
+
+
+def test_showing_other_data_drops_the_last_runs_shared_copy(qtbot):
+    # the window's catalog keeps every dataset it loaded; the Run's shared copy of one need not wait
+    # beside it once other data is shown: a preset switch lets it go
+    from playground import process_run
+    from playground.session import Session
+
+    session = Session(preset="3Blue1Brown digits")
+    digits = session.dataset
+    block, _ = process_run.shared_data(process_run.context(), child.shared_arrays(session._run.trainer))
+    process_run.keep_shared_data_only_for(digits)  # the same data: kept for its next Run
+    assert process_run._last_data[1] is block
+    session.apply_preset("3Blue1Brown digits")  # the same data again (a reset of the preset)
+    assert process_run._last_data is not None and process_run._last_data[1] is block
+    session.apply_preset("XOR")
+    assert process_run._last_data is None
+    session.shutdown()
