@@ -145,7 +145,7 @@ def _softmax(z, out=None, y=None) -> tuple[np.ndarray, float | None]:
     if y is None:
         return e, None
     n = z.shape[0] if z.ndim > 1 else 1
-    return e, (float(np.vdot(np.asarray(y) @ ones, np.log(sums))) - y_dot_shifted) / n
+    return e, (np.vdot(np.asarray(y) @ ones, np.log(sums)) - y_dot_shifted) / n
 
 
 @lru_cache(maxsize=32)
