@@ -28,6 +28,7 @@ import numpy as np
 
 from engine.network import Backprop, BackwardStep, Network
 from engine.training import Trainer
+from playground.number_format import readable
 
 KINDS = ("forward", "error", "backward", "update")
 # what the network view colours by in each kind of phase (names in state.COLOR_SOURCES)
@@ -105,8 +106,8 @@ def phases_for(network: Network, bp: Backprop, optimizer: str, lr: float, n: int
         what = "the output" if l == L else f"hidden layer {l}"
         phases.append(Phase("forward", l, f"{formula}: {what} weighs the layer before, adds its bias "
                                           "and squashes the sum"))
-    phases.append(Phase("error", L, f"the cost says how wrong: C = {bp.cost:.4f}; each output neuron "
-                                    "shows a − y, its miss (batch mean)"))
+    phases.append(Phase("error", L, f"the cost says how wrong: C = {readable(bp.cost, 4)}; each output "
+                                    "neuron shows a − y, its miss (batch mean)"))
     for l in range(L, 0, -1):
         if l == L:
             head = "δ tells how much each neuron's weighted sum should change: δ = ∂C/∂z at the output"
@@ -252,4 +253,4 @@ class Walkthrough:
 
 
 def format_report(rows: list[tuple[str, float]]) -> str:
-    return "<br>".join(f"{words} = {value:.4f}" for words, value in rows)
+    return "<br>".join(f"{words} = {readable(value, 4)}" for words, value in rows)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QImage
 
 from playground import theme
 from playground.main_window import MainWindow
+from playground.number_format import readable
 from playground.session import Session
 
 
@@ -116,7 +117,7 @@ def test_each_backward_phase_shows_the_numbers_of_backward_steps(qtbot):
                 expected = theme.diverging([float(steps[m].db[i])], limit)[0, :3]
                 np.testing.assert_allclose(_pixel(pixels, view.neuron_center(m, i)), expected, atol=3)
                 tip = view.tooltip_at(view.mapToScene(view.neuron_center(m, i).toPoint()))
-                assert f"= ∂C/∂b = {float(steps[m].delta[:, i].sum()):.4f}" in tip
+                assert f"= ∂C/∂b = {readable(steps[m].delta[:, i].sum(), 4)}" in tip
         for m in range(1, layer):
             np.testing.assert_array_equal(view.displayed_activations[m], 0.0)  # not reached yet
         fan = view._edge_fans[layer - 1]  # ∂C/∂w on the lines into this layer
@@ -127,13 +128,13 @@ def test_each_backward_phase_shows_the_numbers_of_backward_steps(qtbot):
             r, _, b = _pixel(pixels, QPointF(*spot))
             assert (r > b) if dw > 0 else (b > r)  # orange for ∂C/∂w > 0, blue below
             tip = view.words.walk_tooltip(None, (layer, int(fan.targets[k]), int(fan.sources[k])))
-            assert f"∂C/∂w = Σ δ·a over the batch = {dw:.4f}" in tip
+            assert f"∂C/∂w = Σ δ·a over the batch = {readable(dw, 4)}" in tip
         s.select_neuron(layer, 0)  # the inspector's panel: the same numbers
         panel = w.inspector.walkPanel
         assert panel.isVisible()
-        assert f"∂C/∂b = {float(steps[layer].db[0]):.4f}" in panel.text()
+        assert f"∂C/∂b = {readable(steps[layer].db[0], 4)}" in panel.text()
         for source in range(s.network.sizes[layer - 1]):
-            assert f": {float(steps[layer].dW[0, source]):.4f}" in panel.text()
+            assert f": {readable(steps[layer].dW[0, source], 4)}" in panel.text()
         assert s.walkthrough.phase.caption in view.legend.note.text().replace("\n", " ")
         s.next_phase()
     assert s.walkthrough.phase.kind == "update"
@@ -335,8 +336,8 @@ def test_the_update_phase_shows_each_weights_change(qtbot):
     text = w.inspector.walkPanel.text()
     change = s.network.weights[1][0] - before[1][0]
     for k in range(2):
-        assert f": {float(change[k]):.4f}" in text
+        assert f": {readable(change[k], 4)}" in text
     bias_change = float(s.network.biases[1][0] - before[3][0])
-    assert f"Δb = {bias_change:.4f}" in text
+    assert f"Δb = {readable(bias_change, 4)}" in text
     fan = w.networkView._edge_fans[1]  # the lines into the output show Δw too
     np.testing.assert_allclose(fan.weights, change[fan.sources])

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from engine.network import Network
+from playground.number_format import readable
 from playground.presets import xor_truth_table
 from playground.run_control import RunControl
 from playground.state import Settings
@@ -81,7 +82,8 @@ def test_each_phase_shows_the_numbers_of_backward_steps():
         walk.next()
     assert walk.phase.kind == "error"
     np.testing.assert_allclose(walk.neuron_values(L), (acts[L] - Y).mean(axis=0), rtol=1e-6)
-    assert "a − y" in walk.phase.caption and f"{net.cost(X, Y, 'cross_entropy'):.4f}" in walk.phase.caption
+    assert "a − y" in walk.phase.caption
+    assert readable(net.cost(X, Y, "cross_entropy"), 4) in walk.phase.caption
     for layer in range(L, 0, -1):
         walk.next()
         assert walk.phase.kind == "backward" and walk.phase.layer == layer
@@ -135,3 +137,11 @@ def test_captions_speak_the_seeds_words():
     assert "nudge every weight by −lr·∂C/∂w" in captions[-1]
     assert all("\n" not in c for c in captions)
 
+
+
+def test_the_walkthroughs_numbers_are_written_by_the_one_formatter():
+    # a gradient of −0.000031 is not "-0.0000": the app's formatter gives it a power of ten and a true minus
+    from playground.walkthrough import format_report
+
+    text = format_report([("∂C/∂w", -3.1e-5), ("δ", -0.0), ("w", 0.61234)])
+    assert text == "∂C/∂w = −3.10×10⁻⁵<br>δ = 0.0000<br>w = 0.6123"

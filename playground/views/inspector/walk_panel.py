@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from playground import theme
+from playground.number_format import readable
 from playground.walkthrough import format_report
 
 SHOWN_GRADIENTS = 8  # a neuron with more inputs lists its 8 largest |∂C/∂w|
@@ -58,5 +59,5 @@ class WalkPanel(QLabel):
             n = len(values)
             more = f" (the {SHOWN_GRADIENTS} largest of {n})" if n > SHOWN_GRADIENTS else ""
             lines.append(f"its incoming weights' {'∂C/∂w' if kind == 'backward' else 'change Δw'}{more}:")
-            lines += [f"&nbsp;&nbsp;w ← {names[k]}: {float(values[k]):.4f}" for k in order]
+            lines += [f"&nbsp;&nbsp;w ← {names[k]}: {readable(values[k], 4)}" for k in order]
         return "<br>".join(lines)
