@@ -43,6 +43,19 @@ def readable(x: float, decimals: int = 3) -> str:
     return text.replace("-", MINUS)
 
 
+def significant(x: float, digits: int = 3, sign: bool = False) -> str:
+    """x to `digits` significant digits ("0.0123", "1.23×10⁻⁵"), its sign written too with `sign`
+    ("+0.0123": a step, a change of cost), with a true minus and powers of ten as ×10ⁿ."""
+    x = float(x)
+    if not math.isfinite(x):
+        return readable(x)
+    text = f"{x:{'+' if sign else ''}.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return text.replace("-", MINUS)
+
+
 def percent(share: float, decimals: int = 1) -> str:
     """A share 0..1 as a percentage; under 1% readable too ("0.3%", "<0.01%" rather than "0%")."""
     value = 100.0 * float(share)

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from engine.network import Network
+from playground.number_format import readable, significant
 from playground.session import Session
 from playground.views.inspector.inspector import NeuronInspector
 from playground.views.plots.cost_curve import CostCurve
@@ -234,8 +235,8 @@ def test_a_narrow_plot_shortens_its_words_and_keeps_every_number_whole(qtbot, cu
     legend = curve._legend.sceneBoundingRect()
     assert view.left() - 1 <= legend.left() and legend.right() <= view.right() + 1
     texts = [curve._legend.getLabel(curve.item(name)).text for name in ("cost", "tangent", "step")]
-    assert f"C = {curve.cost:.4f}" in texts[0]  # the number itself, whole
-    assert f"{curve.step:+.3g}" in texts[2]
+    assert f"C = {readable(curve.cost, 4)}" in texts[0]  # the number itself, whole
+    assert significant(curve.step, 3 if width == 1000 else 2, sign=True) in texts[2]
     long = texts[0].startswith("cost C =")
     assert long == (width == 1000)
     title = item.titleLabel.item.boundingRect().width()

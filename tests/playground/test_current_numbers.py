@@ -184,3 +184,11 @@ def test_during_run_the_status_bar_shows_the_trainers_epoch_figures_and_measures
     assert " at epoch " not in w.statusReadout.text()  # paused: the network as it is now
     assert _accuracy_text(s) in w.statusReadout.text()
     w.session.shutdown()
+
+
+def test_significant_digits_are_written_in_the_formatters_style():
+    from playground.number_format import significant
+
+    assert significant(0.012345) == "0.0123" and significant(-0.012345, 3, sign=True) == "−0.0123"
+    assert significant(2.64e-6, 3, sign=True) == "+2.64×10⁻⁶" and significant(-8.8e-5, 2) == "−8.8×10⁻⁵"
+    assert significant(float("nan")) == "NaN"

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine.network import Network
+from playground.number_format import significant
 from playground.session import Session
 from playground.views.inspector.inspector import NeuronInspector
 from playground.views.inspector.nudge import SHOWN_ROWS, NudgePanel
@@ -92,7 +93,8 @@ def test_nudge_moves_only_the_top_parameter_by_minus_lr_times_its_gradient(qtbot
     assert done.after < done.before  # a small step against the gradient goes downhill
     text = widget.resultLabel.text()
     assert f"{cost_before:.6f} → {cost_after:.6f}" in text
-    assert f"{cost_after - cost_before:+.3g}" in text and f"{grads[top] * step:+.3g}" in text
+    assert significant(cost_after - cost_before, 3, sign=True) in text
+    assert significant(grads[top] * step, 3, sign=True) in text
     assert not widget.resultLabel.isHidden()
     session.shutdown()
 

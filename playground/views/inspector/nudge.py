@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import theme
+from playground.number_format import readable, significant
 from playground.probe_gradients import probe_backprop
 from playground.session import Session
 from playground.views.pacing import Paced
@@ -226,7 +227,7 @@ class NudgePanel(QWidget):
             name.setText(self._name(push.source))
             direction.setText(push.direction)
             bar.set_bar(abs(push.gradient) / biggest if biggest > 0 else 0.0, push.gradient < 0)
-            value.setText(f"{push.gradient:+.3g}")
+            value.setText(significant(push.gradient, 3, sign=True))
         for k, row in enumerate(self.rows):
             for widget in row:
                 widget.setVisible(k < len(self.pushes))
@@ -255,9 +256,11 @@ class NudgePanel(QWidget):
         w = self._symbol(done.parameter[2])
         change = done.after - done.before
         self.resultLabel.setText(
-            f"<b>{self._name(done.parameter[2])}</b> moved by Δ{w} = −lr·∂C/∂{w} = {done.step:+.4g}<br>"
-            f"cost {done.before:.6f} → {done.after:.6f}<br>"
-            f"change <b>{change:+.3g}</b> · predicted ∂C/∂{w}·Δ{w} = <b>{done.predicted:+.3g}</b>")
+            f"<b>{self._name(done.parameter[2])}</b> moved by Δ{w} = −lr·∂C/∂{w} = "
+            f"{significant(done.step, 4, sign=True)}<br>"
+            f"cost {readable(done.before, 6)} → {readable(done.after, 6)}<br>"
+            f"change <b>{significant(change, 3, sign=True)}</b> · predicted ∂C/∂{w}·Δ{w} = "
+            f"<b>{significant(done.predicted, 3, sign=True)}</b>")
         self.resultLabel.show()
         self.refresh()
         return done

@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 
 from engine import landscape
 from playground import theme
+from playground.number_format import readable, significant
 from playground.probe_gradients import parameter_gradient, probe_backprop
 from playground.session import Session
 from playground.views.fitting import first_that_fits
@@ -267,13 +268,15 @@ class CostCurve(pg.PlotWidget):
 
     def _show_words(self, s: Session, p: tuple[int, int, int | None], n: int, after: float) -> None:
         w = "b" if p[2] is None else "w"
-        c, v, g, step = self.cost, self.value, self.gradient, self.step
+        cost, value, landing = (readable(x, 4) for x in (self.cost, self.value, after))
+        slope, move = significant(self.gradient, 4), significant(self.step, 3, sign=True)
         # the numbers go in the legend, beside what they belong to; each text from long to short
         self._words = {
-            "cost": (f"cost C = {c:.4f} at {w} = {v:.4f}", f"C = {c:.4f} at {w} = {v:.4g}", f"C = {c:.4f}"),
-            "tangent": (f"tangent: slope ∂C/∂{w} = {g:.4g}", f"slope ∂C/∂{w} = {g:.4g}", f"slope {g:.3g}"),
-            "step": (f"step −lr·∂C/∂{w} = {step:+.3g} → C = {after:.4f}",
-                     f"step {step:+.3g} → C = {after:.4f}", f"step {step:+.3g}"),
+            "cost": (f"cost C = {cost} at {w} = {value}", f"C = {cost} at {w} = {value}", f"C = {cost}"),
+            "tangent": (f"tangent: slope ∂C/∂{w} = {slope}", f"slope ∂C/∂{w} = {slope}",
+                        f"slope {significant(self.gradient, 2)}"),
+            "step": (f"step −lr·∂C/∂{w} = {move} → C = {landing}", f"step {move} → C = {landing}",
+                     f"step {significant(self.step, 2, sign=True)}"),
             "title": OPTIMIZER_NOTES.get(s.optimizer_name, ("",)),
             "bottom": (parameter_name(s, p), short_parameter_name(s, p)),
         }
@@ -289,7 +292,7 @@ class CostCurve(pg.PlotWidget):
             return
         plot = self.getPlotItem()
         view = plot.getViewBox().width()
-        legend_room = view - 44  # the legend's line samples, its margins and the plot's edge
+        legend_room = view - 60  # the legend's line samples, its margins, the text's own and the edge
         for name in ("cost", "tangent", "step"):
             self._label(name, _fitting(words[name], LEGEND_POINTS, legend_room))
         self._legend.updateSize()  # (a legend sizes itself only as entries come, not as their texts change)
