@@ -24,7 +24,7 @@ from playground.views.pacing import Paced
 from playground.views.plots.empty_state import PlotHint, show_axis_numbers
 
 REFRESH_HZ = 10
-HEADROOM = 1.05  # the cost axis reaches a little above the highest point (then up to a nice number)
+ABOVE_HIGHEST = 1.05  # the cost axis reaches a little above the highest point, then up to a nice number
 ACCURACY_TOP = 110.0  # and the accuracy axis above 100 %: a 100 % marker shows whole, its "100" fits
 NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)  # for the top of the cost
 # the step axis grows by half or more at a time: early in a Run it grows fast, and each new range
@@ -170,7 +170,7 @@ class CostPlot(pg.PlotWidget):
             top = float(np.max(costs[np.isfinite(costs)], initial=0.0))
             last = float(train.rows[0][-1])
             right = nice_ceiling(max(1.05 * last, 1.0), STEP_RANGES)  # (the last marker stays whole)
-            self._show_range(right, nice_ceiling(HEADROOM * max(top, 1e-6)))
+            self._show_range(right, nice_ceiling(ABOVE_HIGHEST * max(top, 1e-6)))
 
     def mark_texts(self) -> list[tuple[float, str]]:
         """The marks drawn: (step, words), e.g. (120, "cost: MSE")."""
