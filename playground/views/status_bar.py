@@ -12,9 +12,12 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QStatusBar, QStyle, QStyleOption, QWidget
 
 GAP = 16  # px between the message's end and the readout
+MARGIN = 6  # px before the message: where QStatusBar itself starts it
 
 
 class StatusBar(QStatusBar):
+    """QStatusBar with its temporary message shortened to fit (see the module's note)."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.messageChanged.connect(self._update_tooltip)  # (a method: Qt drops it with the bar)
@@ -25,15 +28,12 @@ class StatusBar(QStatusBar):
         for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             if child.isVisible() and child.geometry().left() > 0:
                 right = min(right, child.geometry().left())
-        return max(0, right - GAP - self._margin())
+        return max(0, right - GAP - MARGIN)
 
     def shown_message(self) -> str:
         """The message as drawn now: whole, or shortened with "…" to fit before the readout."""
         return self.fontMetrics().elidedText(self.currentMessage(), Qt.TextElideMode.ElideRight,
                                              self.message_width())
-
-    def _margin(self) -> int:
-        return 6  # where QStatusBar itself starts the message
 
     def _update_tooltip(self, _message: str = "") -> None:
         message = self.currentMessage()
@@ -52,7 +52,7 @@ class StatusBar(QStatusBar):
         option.initFrom(self)
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option, painter, self)
         painter.setPen(self.palette().windowText().color())
-        rect = QRect(self._margin(), 0, self.message_width(), self.height())
+        rect = QRect(MARGIN, 0, self.message_width(), self.height())
         shown = self.shown_message()
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
                          | Qt.TextFlag.TextSingleLine, shown)
