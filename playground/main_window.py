@@ -433,8 +433,8 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         """The test figures the trainer measured at the end of this Run's latest epoch (until there is
         one, the figure measured before Run stays)."""
         latest = self.session.history.test.latest
-        if latest is None or latest[0] <= self._run_started_at:
-            return
+        if latest is None or latest[0] <= self._run_started_at or not len(self.session.dataset.X_test):
+            return  # (hand-made points only: the trainer measures the training points, not a test set)
         _step, cost, accuracy, epoch = latest
         self._baseline = f"{self._test_figures(cost, accuracy)} at epoch {epoch:.0f}"
 

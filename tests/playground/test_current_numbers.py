@@ -192,3 +192,24 @@ def test_significant_digits_are_written_in_the_formatters_style():
     assert significant(0.012345) == "0.0123" and significant(-0.012345, 3, sign=True) == "−0.0123"
     assert significant(2.64e-6, 3, sign=True) == "+2.64×10⁻⁶" and significant(-8.8e-5, 2) == "−8.8×10⁻⁵"
     assert significant(float("nan")) == "NaN"
+
+
+def test_during_run_on_hand_made_points_the_status_bar_does_not_claim_a_test_set(qtbot):
+    # clicked-in points are all training points: the trainer's epoch figure measures those, so the
+    # readout keeps saying there are no test points rather than "on 0 test samples"
+    w = _window(qtbot, "XOR")
+    s = w.session
+    s.clear_data()
+    rng = np.random.default_rng(0)
+    for k in range(40):
+        x, y = rng.uniform(-1, 1, 2)
+        s.add_point(x, y, float(k % 2))
+    assert len(s.dataset.X_test) == 0 and "no test points" in w.statusReadout.text()
+    w.runAction.trigger()
+    qtbot.waitUntil(lambda: s.running, timeout=2000)
+    qtbot.waitUntil(lambda: s.history.test.latest is not None and s.history.test.latest[0] > 0, timeout=10000)
+    qtbot.wait(600)
+    assert "no test points" in w.statusReadout.text() and "0 test samples" not in w.statusReadout.text()
+    w.runAction.trigger()
+    qtbot.waitUntil(lambda: not s.running, timeout=5000)
+    w.session.shutdown()
