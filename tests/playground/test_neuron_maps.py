@@ -155,3 +155,34 @@ def test_hovering_a_neuron_in_the_network_view_shows_its_map(qtbot, xor):
     np.testing.assert_array_equal(boundary.neuron_values, xor.plane_activations(GRID)[1][1])
     _move(view.viewport(), QPoint(3, view.viewport().height() // 2))  # empty space
     assert xor.hovered is None
+
+
+@pytest.mark.parametrize("width", [260, 330, 700])
+def test_a_narrow_dock_shrinks_the_maps_so_the_widest_layer_fits(qtbot, width):
+    # Spiral's hidden layers have 8 neurons: at 44 px a map, a dock of 1280x720's bottom row scrolled
+    from playground.session import Session
+    from playground.views.plots.neuron_maps import MIN_TILE, TILE, rgba_pixmap
+    from playground.views.plots.plane_colors import neuron_rgba
+
+    session = Session(preset="Spiral")
+    try:
+        maps = NeuronMaps(session)
+        qtbot.addWidget(maps)
+        maps.resize(width, 220)
+        maps.show()
+        qtbot.waitExposed(maps)
+        QApplication.processEvents()
+        widest = max(maps.tiles, key=len)
+        assert len(widest) == 8
+        if width == 700:
+            assert maps.side == TILE
+        else:
+            assert MIN_TILE <= maps.side < TILE
+            assert widest[-1].geometry().right() <= maps.width()  # the whole row in sight, no scrolling
+        tile = maps.tiles[1][3]
+        assert tile.pixmap().width() == maps.side  # drawn at its size, from the engine's numbers
+        values = session.plane_activations(GRID)[1][3]
+        expected = rgba_pixmap(neuron_rgba(values.ravel(), "tanh").reshape(GRID, GRID, 4), maps.side)
+        assert tile.pixmap().toImage() == expected.toImage()
+    finally:
+        session.shutdown()

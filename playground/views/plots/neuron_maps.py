@@ -19,7 +19,8 @@ from playground.session import Session
 from playground.views.pacing import Paced
 from playground.views.plots.plane_colors import neuron_rgba
 
-TILE = 44  # pixels per side of a map
+TILE = 44  # pixels per side of a map, where the dock is wide enough
+MIN_TILE = 24  # a narrow dock shrinks the maps down to this before it scrolls
 MAX_PER_LAYER = 12  # a wider layer shows its first ones and says how many more it has
 REFRESH_HZ = 10
 
@@ -45,7 +46,7 @@ class MapTile(QLabel):
         super().__init__()
         self._session, self.layer, self.index = session, layer, index
         self.setObjectName(f"neuronMap{layer}_{index}")
-        self.setFixedSize(TILE + 2, TILE + 2)
+        self.setFixedSize(TILE + 2, TILE + 2)  # (the maps' side follows the dock: NeuronMaps.fit_tiles)
         self.setStyleSheet(f"border: 1px solid {theme.NEURON_OUTLINE};")
         self.setMouseTracking(True)
 
@@ -85,6 +86,8 @@ class NeuronMaps(QWidget):
         self._stack.addWidget(self.note)
         self.tiles: list[list[MapTile]] = []
         self.maps: list[np.ndarray] = []  # per shown layer: (neurons shown, GRID, GRID), what is drawn
+        self.side = TILE  # the maps' side now, in pixels
+        self._colours: list[list[np.ndarray]] = []  # each map's RGBA, to redraw at another side
         self._paced = Paced(self, session, self.refresh, REFRESH_HZ)
         session.structureChanged.connect(self.rebuild)
         session.networkChanged.connect(self._network_changed)
@@ -98,6 +101,7 @@ class NeuronMaps(QWidget):
                 widget.deleteLater()
         self.tiles = []
         self.maps = []
+        self._colours = []
         if not s.is_plane:
             self._stack.setCurrentIndex(1)
             return
@@ -121,7 +125,37 @@ class NeuronMaps(QWidget):
                 more.setStyleSheet(f"color: {theme.TEXT_DIM};")
                 self._grid.addWidget(more, layer, MAX_PER_LAYER + 1)
             self.tiles.append(row)
+        self.fit_tiles()
         self.refresh()
+
+    def fit_tiles(self) -> None:
+        """The maps as large as TILE, smaller in a narrow dock (down to MIN_TILE) so that the widest
+        row fits without scrolling."""
+        if not self.tiles:
+            return
+        columns = max(len(row) for row in self.tiles)
+        beside = self._widest(0) + self._widest(MAX_PER_LAYER + 1)  # the rows' names; "+N" of a wide layer
+        margins = self._grid.contentsMargins()
+        spacing = self._grid.horizontalSpacing()
+        room = self.width() - margins.left() - margins.right() - beside - spacing * (columns + 1)
+        side = int(np.clip(room // columns - 2, MIN_TILE, TILE))  # (2: a tile's border)
+        if side == self.side and self.tiles[0][0].width() == side + 2:
+            return
+        self.side = side
+        for layer, row in enumerate(self.tiles):
+            for k, tile in enumerate(row):
+                tile.setFixedSize(side + 2, side + 2)
+                if layer < len(self._colours) and k < len(self._colours[layer]):
+                    tile.setPixmap(rgba_pixmap(self._colours[layer][k], side))
+
+    def _widest(self, column: int) -> int:
+        """The widest label in a column of the grid (0 if the column is empty)."""
+        items = (self._grid.itemAtPosition(r, column) for r in range(len(self.tiles)))
+        return max((i.widget().sizeHint().width() for i in items if i is not None), default=0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit_tiles()
 
     def _network_changed(self) -> None:
         """Redraw now if the last redraw is old enough, else once the interval has passed; during Run in
@@ -137,10 +171,13 @@ class NeuronMaps(QWidget):
         self._paced.drawn()
         layers = s.plane_activations(GRID)
         self.maps = []
+        self._colours = []
         for layer, row in enumerate(self.tiles):
             values = layers[layer][: len(row)]
             self.maps.append(values.copy())
             activation = "linear" if layer == 0 else s.network.activation
+            self._colours.append([])
             for tile, v in zip(row, values, strict=True):
                 rgba = neuron_rgba(v.ravel(), activation).reshape(GRID, GRID, 4)
-                tile.setPixmap(rgba_pixmap(rgba, TILE))
+                self._colours[-1].append(rgba)
+                tile.setPixmap(rgba_pixmap(rgba, self.side))
