@@ -55,6 +55,13 @@ def settings() -> QSettings:
     return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
+def counter_text(steps: int, epochs: float) -> str:
+    """"step 1,234 · epoch 2.47": fewer decimals of the epoch as it grows (after 400 epochs of a small
+    set the hundredths say nothing, and the counter keeps a width the toolbar has room for)."""
+    decimals = 2 if epochs < 10 else 1 if epochs < 100 else 0
+    return f"step {steps:,} · epoch {epochs:.{decimals}f}"
+
+
 class MainWindow(WalkthroughActions, FileActions, QMainWindow):
     def __init__(self, session: Session | None = None, preset: str | None = None, remember: bool = True):
         """`remember`: restore and save the window layout and the last preset (off for screenshots)."""
@@ -394,7 +401,7 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         """The step counter, the progress bar and the status readout (which measures the test figures:
         a pass over the test set, so it is the one place that does)."""
         s = self.session
-        self.counterLabel.setText(f"step {s.steps:,} · epoch {s.epoch_progress:.2f}")
+        self.counterLabel.setText(counter_text(s.steps, s.epoch_progress))
         fraction, _eta, text = s.progress()
         self.progressBar.setValue(int(round(1000 * fraction)))
         self.progressBar.setFormat(text)

@@ -554,3 +554,15 @@ def test_a_drawn_digit_is_the_input_the_network_view_shows(qtbot):
     assert int(np.argmax(w.session.prediction())) == 1
     assert max(range(10), key=lambda i: after[i].sum()) == 1
     assert any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+
+
+def test_the_step_counter_keeps_its_width_as_the_epochs_grow(qtbot):
+    from playground.main_window import counter_text
+
+    assert counter_text(30, 0.375) == "step 30 · epoch 0.38"
+    assert counter_text(1_234, 12.34) == "step 1,234 · epoch 12.3"
+    assert counter_text(4_000, 400.0) == "step 4,000 · epoch 400"  # not "400.00", cut off in the toolbar
+    w = _window(qtbot, "Spiral")
+    for _ in range(40):
+        w.session.step()
+    assert w.counterLabel.text() == counter_text(w.session.steps, w.session.epoch_progress)
