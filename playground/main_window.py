@@ -43,6 +43,7 @@ from playground.views.plots.neuron_maps import NeuronMaps
 from playground.views.run_speed import RunSpeedControl
 from playground.views.sample_browser import SampleBrowser
 from playground.views.status_bar import StatusBar
+from playground.views.toolbar_fit import fit_toolbar
 from playground.walk_actions import WalkthroughActions
 
 # app.py and tests import these names from here, as before the docks and words had their own modules
@@ -199,7 +200,7 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         return lab
 
     def _build_toolbar(self) -> None:
-        bar = self.addToolBar("Training")
+        bar = self.trainingToolbar = self.addToolBar("Training")
         bar.setObjectName("trainingToolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         style = self.style()
@@ -318,6 +319,11 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         return action
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if hasattr(self, "trainingToolbar"):  # (not while the window is still being built)
+            fit_toolbar(self.trainingToolbar, self.width())
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

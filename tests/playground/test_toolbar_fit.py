@@ -1,0 +1,34 @@
+"""A narrow window: the toolbar's buttons drop their words, one after another, before any drops out of
+sight behind the "»" menu."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication, QToolButton
+
+from playground.views.toolbar_fit import ORDER, words_shown
+from tests.playground.shown_window import shown_window
+
+
+def _hidden_behind_the_menu(bar) -> list[str]:
+    return [a.objectName() or type(bar.widgetForAction(a)).__name__ for a in bar.actions()
+            if not a.isSeparator() and bar.widgetForAction(a) is not None
+            and not bar.widgetForAction(a).isVisible()]
+
+
+@pytest.mark.parametrize("width", [1024, 1216, 1600])
+def test_every_tool_stays_in_sight_and_step_and_run_keep_their_words(qtbot, width):
+    w = shown_window(qtbot, "XOR")
+    w.resize(width, 600)
+    QApplication.processEvents()
+    bar = w.trainingToolbar
+    assert _hidden_behind_the_menu(bar) == []
+    extension = [b for b in bar.findChildren(QToolButton) if b.objectName() == "qt_toolbar_ext_button"]
+    assert not any(b.isVisible() for b in extension)
+    assert words_shown(bar, "stepAction") and words_shown(bar, "runAction")
+    compact = [name for name in ORDER if not words_shown(bar, name)]
+    if width == 1600:
+        assert compact == []  # room for every word
+    else:
+        assert compact and compact == list(ORDER[: len(compact)])  # in the order given, as few as needed
+    w.session.shutdown()
