@@ -25,9 +25,16 @@ def fit_toolbar(bar: QToolBar, width: int) -> None:
     for button in buttons:
         button.setToolButtonStyle(bar.toolButtonStyle())
     for button in buttons:
-        if bar.sizeHint().width() <= width:
+        if needed_width(bar) <= width:
             return
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+
+def needed_width(bar: QToolBar) -> int:
+    """The toolbar's width with every item in sight, as its buttons are now (its layout would answer
+    with the widths from before the last change until it next runs, before the window is first shown)."""
+    bar.layout().invalidate()
+    return bar.sizeHint().width()
 
 
 def words_shown(bar: QToolBar, name: str) -> bool:
