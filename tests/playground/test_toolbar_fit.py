@@ -4,10 +4,9 @@ sight behind the "»" menu."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QToolButton
 
 from playground.views.toolbar_fit import ORDER, words_shown
-from tests.playground.shown_window import shown_window
 
 
 def _hidden_behind_the_menu(bar) -> list[str]:
@@ -16,21 +15,40 @@ def _hidden_behind_the_menu(bar) -> list[str]:
             and not bar.widgetForAction(a).isVisible()]
 
 
-@pytest.mark.parametrize("width", [1024, 1216, 1600])
-def test_every_tool_stays_in_sight_and_step_and_run_keep_their_words(qtbot, width):
-    w = shown_window(qtbot, "XOR")
-    w.resize(width, 600)
-    QApplication.processEvents()
+@pytest.fixture
+def screen():
+    """Call with (width, height) to stand in a screen of that available size; undone afterwards."""
+    from playground import screen_fit
+
+    yield screen_fit.set_available_size
+    screen_fit.set_available_size(None)
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1600])
+@pytest.mark.parametrize("preset", ["XOR", "3Blue1Brown digits"])
+def test_every_tool_stays_in_sight_and_step_and_run_keep_their_words(qtbot, screen, width, preset):
+    from playground.main_window import MainWindow
+    from playground.session import Session
+
+    screen((width, 720))
+    w = MainWindow(session=Session(preset=preset), remember=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(100)  # the window settles to the screen
     bar = w.trainingToolbar
+    assert w.frameGeometry().width() <= width
     assert _hidden_behind_the_menu(bar) == []
     extension = [b for b in bar.findChildren(QToolButton) if b.objectName() == "qt_toolbar_ext_button"]
     assert not any(b.isVisible() for b in extension)
+    last = bar.widgetForAction(bar.actions()[-1])
+    assert last.geometry().right() < bar.width()  # the last tool whole, inside the window
     assert words_shown(bar, "stepAction") and words_shown(bar, "runAction")
     compact = [name for name in ORDER if not words_shown(bar, name)]
     if width == 1600:
         assert compact == []  # room for every word
-    else:
-        assert compact and compact == list(ORDER[: len(compact)])  # in the order given, as few as needed
+    if width == 1024:
+        assert compact and compact == list(ORDER[: len(compact)])  # in the order given
     w.session.shutdown()
 
 
