@@ -404,8 +404,8 @@ class MainWindow(WalkthroughActions, FileActions, QMainWindow):
             self._update_counters()
 
     def _update_counters(self) -> None:
-        """The step counter, the progress bar and the status readout (which measures the test figures:
-        a pass over the test set, so it is the one place that does)."""
+        """The step counter, the progress bar and the status readout (paused, it measures the test figures:
+        a pass over the test set, the one place that does; during Run it quotes the trainer's)."""
         s = self.session
         self.counterLabel.setText(counter_text(s.steps, s.epoch_progress))
         fraction, _eta, text = s.progress()

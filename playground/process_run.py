@@ -17,7 +17,6 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
@@ -260,7 +259,7 @@ def keep_shared_data_only_for(data) -> None:
     global _last_data
     if _last_data is None:
         return
-    arrays = child.shared_arrays(SimpleNamespace(dataset=data))
+    arrays = child.dataset_arrays(data)
     if not arrays or _last_data[2] is None or _last_data[2]() is not arrays[0]:
         _last_data = None
 

@@ -68,8 +68,8 @@ class Readout:
         if not len(X):
             return float("nan"), float("nan")
         net = self.network
-        # one forward pass for both figures (the status bar asks four times a second during Run, and the
-        # test set of a digits network is thousands of samples)
+        # one forward pass for both figures (the status bar asks after every edit and Step, and the test
+        # set of a digits network is thousands of samples)
         out, cost = net.output_and_cost(X, Y, self.cost_name)
         if self.dataset.task == "regression":  # labels say "above 0": is the prediction on that side?
             predicted = out[:, 0] > 0

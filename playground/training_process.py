@@ -58,7 +58,12 @@ def parameter_bytes(network) -> int:
 # --- pickling with the dataset in shared memory ---------------------------------------------------
 def shared_arrays(trainer) -> list[np.ndarray]:
     """The arrays that go through shared memory: the dataset's (read-only during training)."""
-    attrs = getattr(trainer.dataset, "__dict__", {})
+    return dataset_arrays(trainer.dataset)
+
+
+def dataset_arrays(dataset) -> list[np.ndarray]:
+    """A dataset's arrays, each once, in the order of its attributes."""
+    attrs = getattr(dataset, "__dict__", {})
     seen, arrays = set(), []
     for value in attrs.values():
         if isinstance(value, np.ndarray) and value.nbytes and id(value) not in seen:

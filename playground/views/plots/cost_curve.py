@@ -14,14 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF
 
 from engine import landscape
 from playground import theme
 from playground.number_format import readable, significant
 from playground.probe_gradients import parameter_gradient, probe_backprop
 from playground.session import Session
-from playground.views.fitting import first_that_fits
+from playground.views.fitting import longest_that_fits
 from playground.views.inspector.sliders import DEFAULT_LIMIT, MANY_INPUTS, initial_limit
 from playground.views.pacing import Paced
 from playground.views.plots.empty_state import PlotHint, show_axis_numbers
@@ -78,14 +77,6 @@ def curve_values(value: float, limit: float, points: int = POINTS) -> np.ndarray
     even = np.linspace(-limit, limit, points)
     even = even[np.abs(even - value) > 1.5 * h]  # the two neighbours are the dot's nearest points
     return np.unique(np.concatenate([even, [value - h, value, value + h]]))
-
-
-def _fitting(texts: tuple[str, ...], points: float, room: float) -> str:
-    """The longest of the wordings that fits `room` px in a font of `points` pt."""
-    font = QFont()
-    font.setPointSizeF(points)
-    metrics = QFontMetricsF(font)
-    return first_that_fits(texts, [metrics.horizontalAdvance(t) for t in texts], room)
 
 
 def short_parameter_name(session: Session, parameter: tuple[int, int, int | None]) -> str:
@@ -294,14 +285,15 @@ class CostCurve(pg.PlotWidget):
         view = plot.getViewBox().width()
         legend_room = view - 60  # the legend's line samples, its margins, the text's own and the edge
         for name in ("cost", "tangent", "step"):
-            self._label(name, _fitting(words[name], LEGEND_POINTS, legend_room))
+            self._label(name, longest_that_fits(words[name], LEGEND_POINTS, legend_room))
         self._legend.updateSize()  # (a legend sizes itself only as entries come, not as their texts change)
-        title = _fitting(words["title"], TITLE_POINTS, view - 12)  # the title's column is the view box's
+        # (the title's column is the view box's)
+        title = longest_that_fits(words["title"], TITLE_POINTS, view - 12)
         if plot.titleLabel.text != title:
             plot.setTitle(title, color=theme.TEXT_DIM, size=f"{TITLE_POINTS:g}pt")
             plot.titleLabel.setMinimumWidth(1)  # the note never widens the plot
             plot.titleLabel.setPreferredWidth(1)
-        bottom = _fitting(words["bottom"], self.font().pointSizeF(), view - 12)
+        bottom = longest_that_fits(words["bottom"], self.font().pointSizeF(), view - 12)
         if plot.getAxis("bottom").labelText != bottom:
             plot.setLabel("bottom", bottom, color=theme.TEXT_DIM)
 
